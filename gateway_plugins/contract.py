@@ -1,0 +1,101 @@
+"""Static checks of a plugin against the contract, shared by the manager and the kit.
+
+These look at what a plugin *declares* (hook signatures, capabilities) without
+calling any money hook. The manager refuses a plugin that fails them; the
+conformance kit reports the same findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from decimal import Decimal
+
+from pluggy import HookImpl
+
+from .interface import Capability, GatewayResponse, TransactionKind
+
+#: Money operations, each with the response kinds that fit it.
+OPERATION_KINDS: dict[str, frozenset[TransactionKind]] = {
+    "authorize": frozenset({TransactionKind.AUTH, TransactionKind.ACTION_TO_CONFIRM,
+                            TransactionKind.PENDING}),
+    "capture": frozenset({TransactionKind.CAPTURE, TransactionKind.CAPTURE_FAILED,
+                          TransactionKind.PENDING}),
+    "refund": frozenset({TransactionKind.REFUND, TransactionKind.REFUND_ONGOING,
+                         TransactionKind.REFUND_FAILED, TransactionKind.PENDING}),
+    "void": frozenset({TransactionKind.VOID, TransactionKind.CANCEL, TransactionKind.PENDING}),
+    "process_payment": frozenset({TransactionKind.AUTH, TransactionKind.CAPTURE,
+                                  TransactionKind.ACTION_TO_CONFIRM, TransactionKind.PENDING}),
+    "confirm_payment": frozenset({TransactionKind.AUTH, TransactionKind.CAPTURE,
+                                  TransactionKind.CONFIRM, TransactionKind.ACTION_TO_CONFIRM,
+                                  TransactionKind.PENDING}),
+}  # fmt: skip
+
+#: Hooks every gateway must implement; the others are optional and the manager
+#: answers a call of a missing one with ``OperationNotSupportedError``.
+REQUIRED_GATEWAY_HOOKS = ("gateway_info", "process_payment")
+
+#: Capabilities that exist exactly when a hook is implemented.
+CAPABILITY_HOOKS: dict[Capability, str] = {
+    Capability.VOID: "void",
+    Capability.THREE_D_SECURE: "confirm_payment",
+    Capability.CLIENT_TOKEN: "get_client_token",
+}
+
+
+def default_problems(hookimpls: Iterable[HookImpl]) -> list[str]:
+    """Hook parameters with default values (pluggy 1.6 and 1.7 disagree on them)."""
+    return [
+        f"hook {impl.function.__name__!r}: parameter(s) {', '.join(impl.kwargnames)} "
+        "must not have default values"
+        for impl in hookimpls
+        if impl.kwargnames
+    ]
+
+
+def capability_problems(
+    capabilities: Collection[Capability], implemented: Collection[str]
+) -> list[str]:
+    """Declared capabilities and implemented hooks must agree, both ways."""
+    problems = [
+        f"gateways must implement hook {hook!r}"
+        for hook in REQUIRED_GATEWAY_HOOKS
+        if hook not in implemented
+    ]
+    for capability, hook in CAPABILITY_HOOKS.items():
+        if capability in capabilities and hook not in implemented:
+            problems.append(f"declares {capability.value!r} but does not implement {hook!r}")
+        if hook in implemented and capability not in capabilities:
+            problems.append(f"implements {hook!r} but does not declare {capability.value!r}")
+    if Capability.MULTIPLE_CAPTURES in capabilities and (
+        Capability.PARTIAL_CAPTURE not in capabilities
+    ):
+        problems.append("declares 'multiple_captures' without 'partial_capture'")
+    if Capability.MULTIPLE_REFUNDS in capabilities and (
+        Capability.PARTIAL_REFUND not in capabilities
+    ):
+        problems.append("declares 'multiple_refunds' without 'partial_refund'")
+    return problems
+
+
+def response_problem(operation: str, value: object) -> str | None:
+    """Why ``value`` is not an acceptable answer of a gateway to ``operation``, if it is not."""
+    if not isinstance(value, GatewayResponse):
+        return f"returned {type(value).__name__}, not a GatewayResponse"
+    if value.kind not in OPERATION_KINDS[operation]:
+        allowed = ", ".join(sorted(kind.value for kind in OPERATION_KINDS[operation]))
+        return f"returned kind {value.kind.value!r} for {operation!r} (allowed: {allowed})"
+    return None
+
+
+def money_facts(
+    response: GatewayResponse,
+) -> tuple[bool, TransactionKind, Decimal, str, str, str | None]:
+    """The fields a plugin after the gateway may not change."""
+    return (
+        response.is_success,
+        response.kind,
+        response.amount,
+        response.currency,
+        response.transaction_id,
+        response.psp_reference,
+    )

@@ -1,0 +1,80 @@
+"""Exceptions the :class:`~gateway_plugins.manager.PluginManager` raises to the host.
+
+A *failed payment* is never an exception: it is a ``GatewayResponse`` with
+``is_success=False``. Exceptions mean the host asked for something that cannot
+be attempted (an unknown gateway, an unsupported currency, an operation the
+gateway does not offer) or registered a plugin that breaks the contract; in each
+case no plugin was called and no money moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class GatewayPluginsError(Exception):
+    """Base class of every error raised by gateway-plugins."""
+
+
+class GatewayUnavailableError(GatewayPluginsError, LookupError):
+    """The gateway named in ``PaymentData.gateway`` cannot take calls."""
+
+    def __init__(self, gateway_id: str, message: str) -> None:
+        super().__init__(message)
+        self.gateway_id = gateway_id
+
+
+class UnknownGatewayError(GatewayUnavailableError):
+    """No installed plugin provides this gateway id."""
+
+    def __init__(self, gateway_id: str, known: Iterable[str]) -> None:
+        names = ", ".join(sorted(known)) or "none"
+        super().__init__(gateway_id, f"unknown gateway {gateway_id!r}; installed gateways: {names}")
+
+
+class InactiveGatewayError(GatewayUnavailableError):
+    """The gateway is installed but inactive, or its configuration was refused."""
+
+    def __init__(self, gateway_id: str, reason: str = "inactive") -> None:
+        super().__init__(gateway_id, f"gateway {gateway_id!r} cannot take calls: {reason}")
+        self.reason = reason
+
+
+class UnsupportedCurrencyError(GatewayPluginsError, ValueError):
+    """The gateway is not configured for the payment's currency."""
+
+    def __init__(self, gateway_id: str, currency: str, supported: Iterable[str]) -> None:
+        supported = tuple(supported)
+        super().__init__(
+            f"gateway {gateway_id!r} does not support currency {currency!r} "
+            f"(supported: {', '.join(supported)})"
+        )
+        self.gateway_id = gateway_id
+        self.currency = currency
+        self.supported = supported
+
+
+class OperationNotSupportedError(GatewayPluginsError):
+    """The gateway does not implement the requested operation (e.g. void)."""
+
+    def __init__(self, gateway_id: str, operation: str) -> None:
+        super().__init__(f"gateway {gateway_id!r} does not implement {operation!r}")
+        self.gateway_id = gateway_id
+        self.operation = operation
+
+
+class PluginRegistrationError(GatewayPluginsError):
+    """A plugin breaks the contract and was not registered."""
+
+    def __init__(self, plugin_name: str, reason: str) -> None:
+        super().__init__(f"plugin {plugin_name!r} rejected: {reason}")
+        self.plugin_name = plugin_name
+        self.reason = reason
+
+
+class ClientTokenError(GatewayPluginsError):
+    """A gateway failed to produce a client token."""
+
+    def __init__(self, gateway_id: str, reason: str) -> None:
+        super().__init__(f"gateway {gateway_id!r} could not create a client token: {reason}")
+        self.gateway_id = gateway_id

@@ -1,0 +1,401 @@
+"""Plain data types that say what a payment is.
+
+Field names follow Saleor's ``payment/interface.py`` so Saleor-style hosts need
+only thin adapters. Every type is a frozen pydantic model validated at
+construction; bad input raises ``pydantic.ValidationError`` (a ``ValueError``)
+naming the field and the rule, without echoing the input (it may be card data).
+
+Validation rules
+----------------
+``amount`` (:class:`PaymentData`, :class:`GatewayResponse`)
+    ``Decimal``, ``int`` or a decimal string (``"10.50"``); a ``float`` is
+    rejected because binary floats cannot hold money exactly. NaN and Infinity
+    are rejected. A payment's amount must be greater than zero; a response's
+    may be zero (e.g. a 0.00 verification) but not negative.
+``currency``
+    A three-letter ISO 4217 code with a minor unit (``XAU``, ``XXX`` … are not
+    money), case-insensitive, stored upper-case.
+amount precision
+    At most as many decimals as the currency's ISO 4217 exponent: JPY 10.5 is
+    rejected, KWD 1.234 is accepted. Trailing zeros do not count (JPY "100.00").
+``gateway``
+    A non-empty gateway id.
+``idempotency_key``
+    1–64 characters from ``A-Z a-z 0-9 - _ . :`` (64 is Adyen's limit);
+    generated when not given, and kept for the life of the object, so retrying
+    the same ``PaymentData`` can never charge twice at a PSP that honours keys.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any
+from uuid import uuid4
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
+from .money import decimal_places, iso_exponent
+
+_MODEL = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+_GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+#: connection_params keys whose values are wrapped in ``SecretStr`` automatically.
+_SECRET_PARAM = re.compile(
+    r"secret|password|passwd|api_?key|private|token|hmac|signing|credential|transaction_?key",
+    re.IGNORECASE,
+)
+
+
+class TransactionKind(str, Enum):
+    """What a transaction did (Saleor's thirteen kinds)."""
+
+    ACTION_TO_CONFIRM = "action_to_confirm"
+    AUTH = "auth"
+    CANCEL = "cancel"
+    CAPTURE = "capture"
+    CAPTURE_FAILED = "capture_failed"
+    CONFIRM = "confirm"
+    EXTERNAL = "external"
+    PENDING = "pending"
+    REFUND = "refund"
+    REFUND_FAILED = "refund_failed"
+    REFUND_ONGOING = "refund_ongoing"
+    REFUND_REVERSED = "refund_reversed"
+    VOID = "void"
+
+
+class Capability(str, Enum):
+    """What a gateway declares it can do, beyond authorize, capture and refund."""
+
+    PARTIAL_CAPTURE = "partial_capture"
+    MULTIPLE_CAPTURES = "multiple_captures"
+    PARTIAL_REFUND = "partial_refund"
+    MULTIPLE_REFUNDS = "multiple_refunds"
+    VOID = "void"
+    THREE_D_SECURE = "three_d_secure"
+    CLIENT_TOKEN = "client_token"  # noqa: S105 (a capability name, not a secret)
+    IDEMPOTENCY = "idempotency"
+
+
+def _parse_amount(value: object) -> Decimal:
+    """Turn a money input into a finite ``Decimal``, or raise naming the rule."""
+    if isinstance(value, float):
+        raise ValueError(
+            "must be a Decimal, an int or a decimal string, not a float "
+            "(binary floats cannot hold money exactly)"
+        )
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise ValueError(
+            f"must be a Decimal, an int or a decimal string, not {type(value).__name__}"
+        )
+    try:
+        amount = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        raise ValueError("must be a decimal number such as '10.50'") from None
+    if not amount.is_finite():
+        raise ValueError("must be a finite number (NaN and Infinity are not money)")
+    return amount
+
+
+def _check_currency(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a three-letter ISO 4217 code such as 'USD'")
+    code = value.strip().upper()
+    iso_exponent(code)  # raises CurrencyError (a ValueError) naming the problem
+    return code
+
+
+def _positive(amount: Decimal) -> Decimal:
+    if amount <= 0:
+        raise ValueError("must be greater than zero for a money operation")
+    return amount
+
+
+def _not_negative(amount: Decimal) -> Decimal:
+    if amount < 0:
+        raise ValueError("must not be negative")
+    return amount
+
+
+#: An ISO 4217 code, upper-cased.
+CurrencyCode = Annotated[str, BeforeValidator(_check_currency)]
+#: The amount of a money operation: a finite Decimal greater than zero.
+PositiveAmount = Annotated[Decimal, BeforeValidator(_parse_amount), AfterValidator(_positive)]
+#: An amount reported back: a finite Decimal, zero allowed.
+ReportedAmount = Annotated[Decimal, BeforeValidator(_parse_amount), AfterValidator(_not_negative)]
+
+
+def _check_precision(amount: Decimal, info: ValidationInfo) -> Decimal:
+    # ``currency`` is declared before ``amount`` so it is validated first.
+    currency = info.data.get("currency")
+    if currency is not None:
+        exponent = iso_exponent(currency)
+        places = decimal_places(amount)
+        if places > exponent:
+            raise ValueError(
+                f"{amount} has {places} decimal places; {currency} allows at most {exponent}"
+            )
+    return amount
+
+
+class AddressData(BaseModel):
+    """A postal address (billing or shipping)."""
+
+    model_config = _MODEL
+
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
+    street_address_1: str = ""
+    street_address_2: str = ""
+    city: str = ""
+    city_area: str = ""
+    postal_code: str = ""
+    country: str = ""
+    country_area: str = ""
+    phone: str = ""
+
+
+class CreditCardInfo(BaseModel):
+    """The displayable facts about a card: never its number or CVV."""
+
+    model_config = _MODEL
+
+    last_4: str = Field(pattern=r"^\d{4}$")
+    exp_year: int = Field(ge=1900, le=9999)
+    exp_month: int = Field(ge=1, le=12)
+    brand: str | None = None
+    name_on_card: str | None = None
+
+
+class TokenConfig(BaseModel):
+    """What a client token is for (Saleor's ``TokenConfig``)."""
+
+    model_config = _MODEL
+
+    customer_id: str | None = None
+
+
+class GatewayConfig(BaseModel):
+    """How one gateway is configured.
+
+    ``supported_currencies`` accepts a list or Saleor's comma-separated string
+    (``"USD, PLN"``); it may not be empty, since a gateway with no currency can
+    take no payment. Values in ``connection_params`` whose key names a secret
+    (``api_key``, ``secret_key``, ``password``, ``hmac_key`` …) are wrapped in
+    ``SecretStr``; pass a ``SecretStr`` yourself for any other key. Secrets show
+    as ``**********`` in ``repr``, ``str`` and JSON; read one with :meth:`secret`.
+    """
+
+    model_config = _MODEL
+
+    gateway_name: str = Field(min_length=1)
+    auto_capture: bool = True
+    supported_currencies: tuple[str, ...]
+    connection_params: dict[str, Any] = Field(default_factory=dict)
+    store_customer: bool = False
+    require_3d_secure: bool = False
+    active: bool = True
+
+    @field_validator("supported_currencies", mode="before")
+    @classmethod
+    def _split_currencies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple | set | frozenset):
+            codes = tuple(dict.fromkeys(_check_currency(code) for code in value))
+            if not codes:
+                raise ValueError("must name at least one ISO 4217 currency")
+            return codes
+        return value
+
+    @field_validator("connection_params", mode="after")
+    @classmethod
+    def _hide_secrets(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: SecretStr(item) if isinstance(item, str) and _SECRET_PARAM.search(key) else item
+            for key, item in value.items()
+        }
+
+    def secret(self, name: str) -> str:
+        """The plain value of a secret connection parameter (``KeyError`` if absent)."""
+        value = self.connection_params[name]
+        return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+
+    def secret_values(self) -> list[str]:
+        """Every secret value, for scrubbers that must hide them."""
+        return [
+            item.get_secret_value()
+            for item in self.connection_params.values()
+            if isinstance(item, SecretStr)
+        ]
+
+
+class PaymentData(BaseModel):
+    """What the host passes to every money operation.
+
+    ``psp_reference`` names the PSP transaction a capture, refund or void acts on.
+    ``token`` and ``data`` may hold card data (a dummy gateway takes card numbers)
+    and are left out of ``repr``.
+    """
+
+    model_config = _MODEL
+
+    gateway: str
+    currency: CurrencyCode
+    amount: PositiveAmount
+    payment_id: int | str | None = None
+    order_id: str | None = None
+    billing: AddressData | None = None
+    shipping: AddressData | None = None
+    customer_ip_address: str | None = None
+    customer_email: str | None = None
+    token: str | None = Field(default=None, repr=False)
+    customer_id: str | None = None
+    reuse_source: bool = False
+    data: dict[str, Any] = Field(default_factory=dict, repr=False)
+    psp_reference: str | None = None
+    idempotency_key: str = Field(default_factory=lambda: uuid4().hex)
+
+    @field_validator("gateway", mode="before")
+    @classmethod
+    def _check_gateway(cls, value: object) -> object:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("must be a non-empty gateway id")
+        return value.strip()
+
+    @field_validator("idempotency_key")
+    @classmethod
+    def _check_idempotency_key(cls, value: str) -> str:
+        if not _IDEMPOTENCY_KEY.fullmatch(value):
+            raise ValueError("must be 1-64 characters from A-Z a-z 0-9 - _ . :")
+        return value
+
+    _check_precision = field_validator("amount")(_check_precision)
+
+
+class GatewayResponse(BaseModel):
+    """What every money operation returns.
+
+    A failed response (``is_success=False``) always has an ``error_code``; its
+    ``error`` (user-safe text) and ``retry_advice`` default from that code. A
+    successful one has neither. ``psp_error_code``/``psp_error_message`` keep
+    the PSP's raw values. Build responses with :meth:`success` and
+    :meth:`failure`, which echo the request's amount and currency.
+    """
+
+    model_config = _MODEL
+
+    is_success: bool
+    action_required: bool = False
+    kind: TransactionKind
+    currency: CurrencyCode
+    amount: ReportedAmount
+    transaction_id: str = ""
+    error: str | None = None
+    error_code: ErrorCode | None = None
+    retry_advice: RetryAdvice | None = None
+    psp_error_code: str | None = None
+    psp_error_message: str | None = None
+    customer_id: str | None = None
+    card_info: CreditCardInfo | None = None
+    raw_response: dict[str, Any] | None = None
+    action_required_data: dict[str, Any] | None = None
+    transaction_already_processed: bool = False
+    psp_reference: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_error_defaults(cls, values: Any) -> Any:
+        # A failure's user message and retry advice follow from its code unless given.
+        if isinstance(values, dict) and values.get("is_success") is False:
+            code = values.get("error_code")
+            if code is None:
+                raise ValueError("error_code: a failed response must carry an ErrorCode")
+            try:
+                code = ErrorCode(code)
+            except ValueError:
+                raise ValueError(f"error_code: {code!r} is not an ErrorCode") from None
+            values = {
+                "error": code.user_message,
+                "retry_advice": code.default_retry,
+                **{key: value for key, value in values.items() if value is not None},
+            }
+        return values
+
+    @model_validator(mode="after")
+    def _check_success_has_no_error(self) -> GatewayResponse:
+        if self.is_success and (self.error_code is not None or self.retry_advice is not None):
+            raise ValueError("error_code: a successful response carries no error_code")
+        return self
+
+    _check_precision = field_validator("amount")(_check_precision)
+
+    @classmethod
+    def success(
+        cls, payment: PaymentData, kind: TransactionKind, transaction_id: str, **fields: Any
+    ) -> GatewayResponse:
+        """A successful response echoing ``payment``'s amount and currency."""
+        return cls(
+            is_success=True,
+            kind=kind,
+            amount=payment.amount,
+            currency=payment.currency,
+            transaction_id=transaction_id,
+            **fields,
+        )
+
+    @classmethod
+    def failure(
+        cls,
+        payment: PaymentData,
+        kind: TransactionKind,
+        error: NormalizedError | ErrorCode,
+        **fields: Any,
+    ) -> GatewayResponse:
+        """A failed response for ``payment`` carrying ``error`` (raw PSP values kept)."""
+        if isinstance(error, ErrorCode):
+            error = NormalizedError(error, error.default_retry, None, None)
+        return cls(
+            is_success=False,
+            kind=kind,
+            amount=payment.amount,
+            currency=payment.currency,
+            error_code=error.code,
+            error=error.message,
+            retry_advice=error.retry,
+            psp_error_code=error.psp_code,
+            psp_error_message=error.psp_message,
+            **fields,
+        )
+
+
+class GatewayInfo(BaseModel):
+    """What a gateway plugin tells the manager about itself (hook ``gateway_info``).
+
+    ``id`` is the gateway id hosts put in ``PaymentData.gateway``: unique among
+    installed plugins and stable across releases. ``default_config`` is used when
+    the host configures nothing. ``error_map`` is the plugin's PSP-code table, for
+    the conformance kit and for reviewers.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    id: str = Field(pattern=_GATEWAY_ID.pattern)
+    name: str = Field(min_length=1)
+    default_config: GatewayConfig
+    capabilities: frozenset[Capability] = frozenset()
+    error_map: ErrorMap | None = None

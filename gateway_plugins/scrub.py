@@ -1,0 +1,121 @@
+"""Keep card data and secrets out of logs, exception texts and ``raw_response``.
+
+Card data is toxic: a card number (PAN), a CVV or an API key must never be
+written anywhere a human or a log shipper can read it. This module finds them
+three ways (the idea of ActiveMerchant's ``scrub()``, done once for everyone):
+
+* any run of 12–19 digits (spaces or dashes allowed) that passes the Luhn check;
+* any value under a key that names card data or a secret (``cvc``, ``number``,
+  ``api_key``, ``authorization`` …);
+* any exact value the caller knows is secret (the configured API key, the
+  token of the payment at hand).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+REDACTED = "[REDACTED]"
+
+_PAN_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
+
+#: Keys whose values are always hidden, matched case-insensitively on the whole
+#: key once ``-`` is read as ``_``. Kept narrow on purpose: ``token`` or ``key``
+#: alone would also hide harmless PSP references.
+SENSITIVE_KEYS = frozenset(
+    {
+        "number", "card_number", "cardnumber", "pan", "account_number",
+        "cvc", "cvv", "cvv2", "cvc2", "cid", "security_code", "card_code", "cardcode",
+        "encrypted_card_number", "encrypted_security_code",
+        "api_key", "apikey", "x_api_key", "secret", "secret_key", "client_secret",
+        "password", "passwd", "transaction_key", "transactionkey", "private_key",
+        "hmac_key", "authorization", "proxy_authorization", "cookie",
+    }
+)  # fmt: skip
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when ``digits`` (only 0-9) passes the Luhn check used by card numbers."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def looks_like_pan(text: str) -> bool:
+    """True when ``text`` holds something that could be a card number."""
+    return any(
+        luhn_valid(re.sub(r"[ -]", "", match.group())) for match in _PAN_CANDIDATE.finditer(text)
+    )
+
+
+def is_sensitive_key(key: object) -> bool:
+    """True when a mapping key names card data or a secret."""
+    return isinstance(key, str) and key.lower().replace("-", "_") in SENSITIVE_KEYS
+
+
+class Scrubber:
+    """Removes card numbers, sensitive keys and known secret values.
+
+    ``secrets`` are exact strings to hide wherever they appear (shorter than four
+    characters they are ignored: hiding every "123" would shred the text).
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def text(self, text: str) -> str:
+        """``text`` with PANs and known secrets replaced by ``[REDACTED]``."""
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return _PAN_CANDIDATE.sub(_mask_pan, text)
+
+    def data(self, value: Any) -> Any:
+        """A scrubbed deep copy of JSON-like data (dicts, lists, strings, numbers)."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {
+                key: REDACTED if is_sensitive_key(key) else self.data(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list | tuple):
+            return [self.data(item) for item in value]
+        if isinstance(value, int) and not isinstance(value, bool) and value > 10**11:
+            return self.text(str(value)) if looks_like_pan(str(value)) else value
+        return value
+
+    def leaks(self, value: Any) -> bool:
+        """True when :meth:`data` would change ``value``: it holds something toxic."""
+        return bool(self.data(value) != _plain(value))
+
+
+def _plain(value: Any) -> Any:
+    # The shape ``Scrubber.data`` returns, so that equality means "nothing hidden".
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _mask_pan(match: re.Match[str]) -> str:
+    candidate = match.group()
+    return REDACTED if luhn_valid(re.sub(r"[ -]", "", candidate)) else candidate
+
+
+#: A scrubber that knows no secrets: PANs and sensitive keys only.
+DEFAULT_SCRUBBER = Scrubber()
+
+
+def scrub(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """Scrub a string or JSON-like value; see :class:`Scrubber`."""
+    return Scrubber(secrets).data(value) if secrets else DEFAULT_SCRUBBER.data(value)

@@ -1,0 +1,262 @@
+"""The dummy gateway plugin: a PSP in memory, for development, demos and tests.
+
+Modelled on Saleor's Dummy and Dummy Credit Card gateways, and stricter: every
+operation acts on the authorization it names, the outcome of an authorization
+follows its token (see :mod:`.tokens`), 3-D Secure is simulated, and a repeated
+idempotency key replays the first reply instead of charging twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from gateway_plugins import (
+    Capability,
+    CreditCardInfo,
+    GatewayConfig,
+    GatewayInfo,
+    GatewayResponse,
+    PaymentData,
+    TokenConfig,
+    TransactionKind,
+    hookimpl,
+)
+from gateway_plugins.money import ISO_MINOR_UNITS
+
+from .errors import ERROR_MAP
+from .ledger import Authorization, Ledger, LedgerError
+from .tokens import THREE_D_SECURE_FAILED, outcome
+
+GATEWAY_ID = "dummy"
+
+DEFAULT_CONFIG = GatewayConfig(
+    gateway_name="Dummy",
+    auto_capture=True,
+    supported_currencies=("USD", "EUR", "GBP", "PLN", "JPY", "KWD"),
+)
+
+CAPABILITIES = frozenset(Capability)  # the dummy can do everything the contract knows
+
+
+class DummyGatewayPlugin:
+    """A gateway plugin with its own in-memory PSP (one ledger per instance)."""
+
+    def __init__(self) -> None:
+        self.config = DEFAULT_CONFIG
+        self.ledger = Ledger()
+        # Replies by idempotency key. The lock spans check-and-charge, so two
+        # concurrent calls with one key cannot both charge.
+        self._replies: dict[str, tuple[tuple[Any, ...], GatewayResponse]] = {}
+        self._idempotency_lock = threading.Lock()
+
+    # -- Describing and configuring ------------------------------------------
+
+    @hookimpl
+    def gateway_info(self) -> GatewayInfo:
+        return GatewayInfo(
+            id=GATEWAY_ID,
+            name="Dummy",
+            default_config=DEFAULT_CONFIG,
+            capabilities=CAPABILITIES,
+            error_map=ERROR_MAP,
+        )
+
+    @hookimpl
+    def configure_gateway(self, config: GatewayConfig) -> None:
+        self.config = config
+
+    # -- Money operations ------------------------------------------------------
+
+    @hookimpl
+    def get_client_token(self, token_config: TokenConfig, previous_value: str | None) -> str:
+        return f"dummy_client_{uuid.uuid4().hex}"
+
+    @hookimpl
+    def authorize(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return self._once("authorize", payment_information, self._authorize)
+
+    @hookimpl
+    def capture(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return self._once("capture", payment_information, self._capture)
+
+    @hookimpl
+    def refund(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        def refund(payment: PaymentData) -> GatewayResponse:
+            record = self.ledger.refund(payment.psp_reference, payment.amount, payment.currency)
+            return self._success(payment, TransactionKind.REFUND, record)
+
+        return self._once("refund", payment_information, refund)
+
+    @hookimpl
+    def void(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        def void(payment: PaymentData) -> GatewayResponse:
+            record = self.ledger.void(payment.psp_reference, payment.currency)
+            return self._success(payment, TransactionKind.VOID, record)
+
+        return self._once("void", payment_information, void)
+
+    @hookimpl
+    def process_payment(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        def process(payment: PaymentData) -> GatewayResponse:
+            response = self._authorize(payment)
+            if not response.is_success or response.action_required:
+                return response
+            if not self.config.auto_capture:
+                return response
+            return self._capture(
+                payment.model_copy(update={"psp_reference": response.psp_reference})
+            )
+
+        return self._once("process_payment", payment_information, process)
+
+    @hookimpl
+    def confirm_payment(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        def confirm(payment: PaymentData) -> GatewayResponse:
+            failed = (
+                payment.data.get("three_d_secure_result")
+                == (THREE_D_SECURE_FAILED["three_d_secure_result"])
+            )
+            record = self.ledger.confirm(payment.psp_reference, authenticated=not failed)
+            if failed:
+                return self._failure(payment, TransactionKind.AUTH, "authentication_failed",
+                                     "3-D Secure authentication failed", record)  # fmt: skip
+            if self.config.auto_capture:
+                return self._capture(payment)
+            return self._success(payment, TransactionKind.AUTH, record)
+
+        return self._once("confirm_payment", payment_information, confirm)
+
+    # -- The dummy PSP -----------------------------------------------------------
+
+    def _authorize(self, payment: PaymentData) -> GatewayResponse:
+        token = outcome(payment.token)
+        status = "requires_action" if token.three_d_secure else "authorized"
+        if token.error_code is not None:
+            status = "declined"
+        record = self.ledger.open(payment.amount, payment.currency, status)
+        if token.error_code is not None:
+            assert token.psp_code is not None
+            return self._failure(
+                payment, TransactionKind.AUTH, token.psp_code, token.description, record,
+                refused=True,
+            )  # fmt: skip
+        card = _card_info(payment.token)
+        if token.three_d_secure:
+            return self._success(
+                payment, TransactionKind.ACTION_TO_CONFIRM, record,
+                action_required=True, card_info=card,
+                action_required_data={
+                    "type": "three_d_secure",
+                    "psp_reference": record.psp_reference,
+                    "redirect_url": f"https://dummy.invalid/3ds/{record.psp_reference}",
+                },
+            )  # fmt: skip
+        return self._success(payment, TransactionKind.AUTH, record, card_info=card)
+
+    def _capture(self, payment: PaymentData) -> GatewayResponse:
+        record = self.ledger.capture(payment.psp_reference, payment.amount, payment.currency)
+        return self._success(payment, TransactionKind.CAPTURE, record)
+
+    def _once(
+        self,
+        operation: str,
+        payment: PaymentData,
+        run: Callable[[PaymentData], GatewayResponse],
+    ) -> GatewayResponse:
+        """Run ``operation`` once per idempotency key; a repeat replays the first reply."""
+        fingerprint = (operation, payment.amount, payment.currency, payment.token,
+                       payment.psp_reference)  # fmt: skip
+        with self._idempotency_lock:
+            seen = self._replies.get(payment.idempotency_key)
+            if seen is not None:
+                if seen[0] != fingerprint:
+                    return self._failure(
+                        payment, _FAILURE_KINDS[operation], "idempotency_key_reused",
+                        "the idempotency key was used for a different request",
+                    )  # fmt: skip
+                return seen[1]
+            try:
+                response = run(payment)
+            except LedgerError as exc:
+                response = self._failure(payment, _FAILURE_KINDS[operation], exc.code, exc.message)
+            self._replies[payment.idempotency_key] = (fingerprint, response)
+            return response
+
+    def _success(
+        self, payment: PaymentData, kind: TransactionKind, record: Authorization, **fields: Any
+    ) -> GatewayResponse:
+        return GatewayResponse.success(
+            payment,
+            kind,
+            record.psp_reference,
+            psp_reference=record.psp_reference,
+            raw_response=_raw(record, kind, payment),
+            **fields,
+        )
+
+    def _failure(
+        self,
+        payment: PaymentData,
+        kind: TransactionKind,
+        psp_code: str,
+        message: str,
+        record: Authorization | None = None,
+        *,
+        refused: bool = False,
+    ) -> GatewayResponse:
+        reference = record.psp_reference if record else payment.psp_reference or ""
+        return GatewayResponse.failure(
+            payment,
+            kind,
+            ERROR_MAP.normalize(psp_code, message, refused=refused),
+            transaction_id=reference,
+            psp_reference=reference or None,
+            raw_response={"error": {"code": psp_code, "message": message}},
+        )
+
+
+_FAILURE_KINDS = {
+    "authorize": TransactionKind.AUTH,
+    "capture": TransactionKind.CAPTURE,
+    "refund": TransactionKind.REFUND,
+    "void": TransactionKind.VOID,
+    "process_payment": TransactionKind.AUTH,
+    "confirm_payment": TransactionKind.AUTH,
+}
+
+
+def _card_info(token: str | None) -> CreditCardInfo | None:
+    # Only the last four digits ever leave the PSP, as with a real one.
+    if token is None or not token.isdigit() or len(token) < 12:
+        return None
+    return CreditCardInfo(last_4=token[-4:], exp_year=2030, exp_month=12, brand="dummy_visa")
+
+
+def _raw(record: Authorization, kind: TransactionKind, payment: PaymentData) -> dict[str, Any]:
+    """What the dummy PSP 'sent back': minor units, like a real PSP reply."""
+    units = ISO_MINOR_UNITS
+    return {
+        "id": record.psp_reference,
+        "object": kind.value,
+        "status": record.status,
+        "amount": units.to_minor(payment.amount, payment.currency),
+        "amount_authorized": units.to_minor(record.amount, record.currency),
+        "amount_captured": units.to_minor(record.captured, record.currency),
+        "amount_refunded": units.to_minor(record.refunded, record.currency),
+        "currency": payment.currency.lower(),
+    }

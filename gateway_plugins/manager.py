@@ -11,7 +11,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pluggy
@@ -104,6 +104,10 @@ class _Gateway:
     scrubber: Scrubber = field(default_factory=Scrubber)
 
 
+class _ConfigurationRefused(Exception):
+    """A plugin's configure_gateway hook refused a configuration."""
+
+
 class PluginManager:
     """Finds gateway plugins and runs payments through them.
 
@@ -186,7 +190,7 @@ class PluginManager:
             self._distributions[plugin_name] = distribution
             if gateway is not None:
                 config = self._configs.get(gateway.info.id, gateway.info.default_config)
-                self._install(self._configured(gateway, config))
+                self._install(self._unconfigured(gateway, config))
             self._chains = {}
             return plugin_name
 
@@ -203,6 +207,11 @@ class PluginManager:
     def _validate(self, plugin: object, plugin_name: str) -> _Gateway | None:
         impls = self._impls_of(plugin)
         problems = default_problems(impls.values())
+        problems += [
+            f"hook {hook!r} is not in the contract (see gateway_plugins.hookspecs)"
+            for hook, impl in impls.items()
+            if not getattr(self._pm.hook, hook).has_spec() and not impl.optionalhook
+        ]
         info: object = None
         if "gateway_info" in impls and not problems:
             try:
@@ -250,33 +259,39 @@ class PluginManager:
             gateway = self._gateways.get(gateway_id)
             if gateway is None:
                 raise UnknownGatewayError(gateway_id, self._gateways)
-            configured = self._configured(gateway, config)
-            if configured.problem is not None:
+            try:
+                configured = self._configured(gateway, config)
+            except _ConfigurationRefused as exc:
                 raise ValueError(
-                    f"gateway {gateway_id!r} refused its configuration: {configured.problem}"
-                )
+                    f"gateway {gateway_id!r} refused its configuration: {exc}"
+                ) from None
             self._configs[gateway_id] = config
             self._install(configured)
 
     def _configured(self, gateway: _Gateway, config: GatewayConfig) -> _Gateway:
-        problem = None
+        """``gateway`` with ``config`` applied; raises _ConfigurationRefused."""
         if "configure_gateway" in gateway.impls:
             try:
                 gateway.impls["configure_gateway"].function(config=config)
             except Exception as exc:
-                problem = f"configure_gateway raised {type(exc).__name__}: {exc}"
-                log.warning("gateway %r is not configured: %s", gateway.info.id, problem)
-        if problem is None and not config.active:
-            problem = "inactive"
+                raise _ConfigurationRefused(f"{type(exc).__name__}: {exc}") from exc
         return _Gateway(
             plugin_name=gateway.plugin_name,
             info=gateway.info,
             impls=gateway.impls,
-            config=None if problem and problem != "inactive" else config,
+            config=config,
             currencies=frozenset(config.supported_currencies),
-            problem=problem,
+            problem=None if config.active else "inactive",
             scrubber=Scrubber(config.secret_values()),
         )
+
+    def _unconfigured(self, gateway: _Gateway, config: GatewayConfig) -> _Gateway:
+        """``gateway`` with ``config``, or kept out of service with the reason it was refused."""
+        try:
+            return self._configured(gateway, config)
+        except _ConfigurationRefused as exc:
+            log.warning("gateway %r is not configured: %s", gateway.info.id, exc)
+            return replace(gateway, problem=f"configuration refused: {exc}")
 
     def _install(self, gateway: _Gateway) -> None:
         self._gateways = {**self._gateways, gateway.info.id: gateway}

@@ -369,17 +369,21 @@ class GatewayResponse(BaseModel):
         """A failed response for ``payment`` carrying ``error`` (raw PSP values kept)."""
         if isinstance(error, ErrorCode):
             error = NormalizedError(error, error.default_retry, None, None)
+        # Explicit fields win, so a plugin may add a raw code to a bare ErrorCode.
+        values: dict[str, Any] = {
+            "error": error.message,
+            "retry_advice": error.retry,
+            "psp_error_code": error.psp_code,
+            "psp_error_message": error.psp_message,
+            **fields,
+        }
         return cls(
             is_success=False,
             kind=kind,
             amount=payment.amount,
             currency=payment.currency,
             error_code=error.code,
-            error=error.message,
-            retry_advice=error.retry,
-            psp_error_code=error.psp_code,
-            psp_error_message=error.psp_message,
-            **fields,
+            **values,
         )
 
 

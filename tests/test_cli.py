@@ -1,0 +1,568 @@
+"""Tests of the ``gateway-plugins`` command (:mod:`gateway_plugins.cli`).
+
+Most tests call ``main`` in-process with a manager built from plugins defined
+here. A few run the real command in a subprocess, discovering a plugin
+published through a ``.dist-info`` directory on ``PYTHONPATH``. Tests marked
+with ``importorskip("gateway_plugins_dummy")`` use the installed dummy gateway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+
+from gateway_plugins import (
+    Capability,
+    ErrorCode,
+    GatewayConfig,
+    GatewayInfo,
+    GatewayResponse,
+    NormalizedError,
+    PaymentData,
+    PluginManager,
+    RetryAdvice,
+    TransactionKind,
+    __version__,
+    hookimpl,
+)
+from gateway_plugins.cli import PROG, _validation_message, main
+from gateway_plugins.discovery import BrokenPlugin
+
+CARD_OK = "4111111111111111"
+CARD_DECLINED = "4000000000000002"
+CARD_3DS = "4000000000003220"
+#: Not a card number, so only the CLI's own redaction can hide it.
+ECHOED_TOKEN = "tok_secret_echo_me"
+
+plugin_log = logging.getLogger("cli_test_plugin")
+
+
+def _respond(payment: PaymentData, kind: TransactionKind) -> GatewayResponse:
+    """What the test gateway answers, chosen by the token like a sandbox does."""
+    token = payment.token or ""
+    plugin_log.info("charging %s", payment.amount)
+    if token == CARD_DECLINED:
+        error = NormalizedError(ErrorCode.DECLINED, RetryAdvice.DO_NOT_RETRY, "card_declined", None)
+        return GatewayResponse.failure(payment, kind, error)
+    if token == CARD_3DS:
+        return GatewayResponse.success(
+            payment,
+            TransactionKind.ACTION_TO_CONFIRM,
+            "t-3ds",
+            action_required=True,
+            action_required_data={"redirect_url": "https://acs.example/3ds"},
+        )
+    if token == ECHOED_TOKEN:
+        # A careless plugin: puts the token into everything the CLI prints or logs.
+        plugin_log.warning("got token %s", token)
+        return GatewayResponse.success(
+            payment, kind, f"t-{token}", raw_response={"token": token, token: "key"}
+        )
+    return GatewayResponse.success(payment, kind, "t-1")
+
+
+class CliGateway:
+    """A gateway with authorize, for most tests."""
+
+    @hookimpl
+    def gateway_info(self) -> GatewayInfo:
+        return GatewayInfo(
+            id="cli",
+            name="CLI Test Gateway",
+            default_config=GatewayConfig(gateway_name="CLI", supported_currencies="USD, JPY"),
+            capabilities=frozenset({Capability.PARTIAL_REFUND, Capability.IDEMPOTENCY}),
+        )
+
+    @hookimpl
+    def process_payment(self, payment_information: PaymentData) -> GatewayResponse:
+        return _respond(payment_information, TransactionKind.CAPTURE)
+
+    @hookimpl
+    def authorize(self, payment_information: PaymentData) -> GatewayResponse:
+        return _respond(payment_information, TransactionKind.AUTH)
+
+
+class MinimalGateway:
+    """A gateway with only the required hooks: no authorize."""
+
+    @hookimpl
+    def gateway_info(self) -> GatewayInfo:
+        return GatewayInfo(
+            id="minimal",
+            name="Minimal",
+            default_config=GatewayConfig(gateway_name="Minimal", supported_currencies="EUR"),
+        )
+
+    @hookimpl
+    def process_payment(self, payment_information: PaymentData) -> GatewayResponse:
+        return _respond(payment_information, TransactionKind.CAPTURE)
+
+
+class InactiveGateway(MinimalGateway):
+    """A gateway switched off in its configuration."""
+
+    @hookimpl
+    def gateway_info(self) -> GatewayInfo:
+        config = GatewayConfig(gateway_name="Off", supported_currencies="USD", active=False)
+        return GatewayInfo(id="off", name="Switched Off", default_config=config)
+
+
+class Audit:
+    """A non-gateway plugin watching payments."""
+
+    @hookimpl(trylast=True)
+    def process_payment(self, previous_value: GatewayResponse | None) -> GatewayResponse | None:
+        return previous_value
+
+
+class _ManagerWithBroken(PluginManager):
+    """A manager reporting a broken plugin without having to install one."""
+
+    @property
+    def broken_plugins(self) -> list[BrokenPlugin]:
+        return [BrokenPlugin("ghost", "ghost-dist", "0.9", "import", "ModuleNotFoundError: ghost")]
+
+
+def make_manager() -> PluginManager:
+    """The manager the in-process tests use instead of discovering installed plugins."""
+    manager = _ManagerWithBroken(discover=False)
+    manager.register(CliGateway(), "cli-plugin", distribution=("cli-test-dist", "1.2.3"))
+    manager.register(MinimalGateway(), "minimal-plugin")
+    manager.register(InactiveGateway(), "off-plugin")
+    manager.register(Audit(), "audit")
+    return manager
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run ``main`` in-process; return (exit status, stdout, stderr)."""
+    status = main(list(argv), manager_factory=make_manager)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def pay_args(token: str = CARD_OK, **options: str) -> list[str]:
+    values = {"gateway": "cli", "amount": "10.00", "currency": "USD", **options}
+    args = ["pay"]
+    for name, value in values.items():
+        args += [f"--{name}", value]
+    return [*args, "--token", token]
+
+
+# -- list -----------------------------------------------------------------------
+
+
+def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "list", "--json")
+
+    assert status == 0
+    assert err == ""
+    data = json.loads(out)
+    assert set(data) == {"plugins", "broken"}
+    plugins = {plugin["name"]: plugin for plugin in data["plugins"]}
+    assert plugins["cli-plugin"] == {
+        "name": "cli-plugin",
+        "distribution": "cli-test-dist",
+        "version": "1.2.3",
+        "gateway_id": "cli",
+        "gateway_name": "CLI Test Gateway",
+        "currencies": ["USD", "JPY"],
+        "capabilities": ["idempotency", "partial_refund"],
+        "status": "active",
+    }
+    assert plugins["off-plugin"]["status"] == "inactive"
+    assert plugins["audit"]["gateway_id"] is None
+    assert plugins["audit"]["capabilities"] == []
+    assert data["broken"] == [
+        {
+            "name": "ghost",
+            "distribution": "ghost-dist",
+            "version": "0.9",
+            "stage": "import",
+            "reason": "ModuleNotFoundError: ghost",
+        }
+    ]
+
+
+def test_list_plain_is_an_aligned_table(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "list")
+
+    assert status == 0
+    lines = out.splitlines()
+    header = lines[0]
+    assert header.split() == [
+        "PLUGIN", "DISTRIBUTION", "VERSION", "GATEWAY", "NAME",
+        "CURRENCIES", "CAPABILITIES", "STATUS",
+    ]  # fmt: skip
+    cli_row = next(line for line in lines if line.startswith("cli-plugin "))
+    # Aligned: every column starts where its header does.
+    for column, value in [("GATEWAY", "cli"), ("CURRENCIES", "USD, JPY"), ("STATUS", "active")]:
+        assert cli_row[header.index(column) :].startswith(value)
+    audit_row = next(line for line in lines if line.startswith("audit "))
+    assert audit_row[header.index("GATEWAY") :].startswith("- ")
+    assert "Broken plugins:" in lines
+    assert any("ghost" in line and "ModuleNotFoundError: ghost" in line for line in lines)
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_list_with_no_plugins(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["list"], manager_factory=lambda: PluginManager(discover=False))
+
+    assert status == 0
+    assert capsys.readouterr().out == "No plugins installed.\n"
+
+
+# -- pay: responses -------------------------------------------------------------
+
+
+def test_pay_success_plain(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, *pay_args())
+
+    assert status == 0
+    assert err == ""
+    assert out.splitlines() == [
+        "status: approved",
+        "kind: capture",
+        "amount: 10.00 USD",
+        "transaction_id: t-1",
+    ]
+
+
+def test_pay_declined_plain_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *pay_args(CARD_DECLINED))
+
+    assert status == 1
+    assert "status: declined" in out.splitlines()
+    assert "error_code: declined" in out.splitlines()
+    assert "error: Your card was declined." in out.splitlines()
+    assert "psp_error_code: card_declined" in out.splitlines()
+    assert "retry_advice: do_not_retry" in out.splitlines()
+
+
+def test_pay_declined_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *pay_args(CARD_DECLINED), "--json")
+
+    assert status == 1
+    data = json.loads(out)
+    assert data["is_success"] is False
+    assert data["error_code"] == "declined"
+    assert data["retry_advice"] == "do_not_retry"
+    assert data["amount"] == "10.00"
+    assert data["currency"] == "USD"
+
+
+def test_pay_action_required_is_success(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *pay_args(CARD_3DS), "--json")
+
+    assert status == 0
+    data = json.loads(out)
+    assert data["is_success"] is True
+    assert data["action_required"] is True
+    assert data["action_required_data"] == {"redirect_url": "https://acs.example/3ds"}
+    status, out, _ = run(capsys, *pay_args(CARD_3DS))
+    assert status == 0
+    assert out.splitlines()[0] == "status: action required"
+
+
+def test_authorize_only_calls_authorize(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *pay_args(), "--authorize-only", "--json")
+
+    assert status == 0
+    assert json.loads(out)["kind"] == "auth"
+
+
+def test_amount_is_passed_as_given(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *pay_args(amount="1000", currency="jpy"), "--json")
+
+    assert status == 0
+    data = json.loads(out)
+    assert (data["amount"], data["currency"]) == ("1000", "JPY")
+
+
+# -- pay: bad input -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "extra", "message"),
+    [
+        ({"amount": "0"}, [], "amount: must be greater than zero for a money operation"),
+        ({"amount": "ten"}, [], "amount: must be a decimal number such as '10.50'"),
+        (
+            {"amount": "10.5", "currency": "JPY"},
+            [],
+            "amount: 10.5 has 1 decimal places; JPY allows at most 0",
+        ),
+        ({"currency": "XYZ"}, [], "currency: 'XYZ' is not an ISO 4217 currency code"),
+        ({"gateway": " "}, [], "gateway: must be a non-empty gateway id"),
+        (
+            {"gateway": "nope"},
+            [],
+            "unknown gateway 'nope'; installed gateways: cli, minimal, off",
+        ),
+        ({"gateway": "off"}, [], "gateway 'off' cannot take calls: inactive"),
+        (
+            {"currency": "EUR"},
+            [],
+            "gateway 'cli' does not support currency 'EUR' (supported: USD, JPY)",
+        ),
+        (
+            {"gateway": "minimal", "currency": "EUR"},
+            ["--authorize-only"],
+            "gateway 'minimal' does not implement 'authorize'",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], options: dict[str, str], extra: list[str], message: str
+) -> None:
+    status, out, err = run(capsys, *pay_args(**options), *extra)
+
+    assert status == 2
+    assert out == ""
+    assert err == f"gateway-plugins: error: {message}\n"
+    assert CARD_OK not in err
+
+
+def test_validation_message_without_a_field() -> None:
+    class Pair(pydantic.BaseModel):
+        low: int
+        high: int
+
+        @pydantic.model_validator(mode="after")
+        def _ordered(self) -> Pair:
+            if self.low > self.high:
+                raise ValueError("low must not exceed high")
+            return self
+
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Pair(low=2, high=1)
+
+    assert _validation_message(caught.value) == "low must not exceed high"
+
+
+# -- pay: the token is never shown ----------------------------------------------
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_token_echoed_by_a_plugin_is_redacted(
+    capsys: pytest.CaptureFixture[str], json_flag: list[str]
+) -> None:
+    status, out, err = run(capsys, *pay_args(ECHOED_TOKEN), *json_flag)
+
+    assert status == 0
+    assert ECHOED_TOKEN not in out
+    assert ECHOED_TOKEN not in err  # the plugin's log line
+    assert "[REDACTED]" in out
+    assert "[REDACTED]" in err
+
+
+def test_token_is_not_echoed_in_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, *pay_args(), "--tokn", CARD_DECLINED)
+
+    assert status == 2
+    assert "unrecognized arguments" in err
+    assert CARD_OK not in out + err
+    assert CARD_DECLINED not in out + err
+
+
+# -- options --------------------------------------------------------------------
+
+
+def test_missing_option_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "pay", "--gateway", "cli", "--amount", "1", "--currency", "USD")
+
+    assert status == 2
+    assert "the following arguments are required: --token" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--version")
+
+    assert status == 0
+    assert out == f"gateway-plugins {__version__}\n"
+
+
+def test_verbose_logs_info_and_restores_logging(capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    level = root.level
+    handlers = list(root.handlers)
+
+    _, _, quiet = run(capsys, *pay_args())
+    _, _, verbose = run(capsys, "-v", *pay_args())
+
+    assert "charging" not in quiet
+    assert "cli_test_plugin: INFO: charging 10.00" in verbose
+    assert (root.level, root.handlers) == (level, handlers)
+
+
+# -- The real command, in a subprocess ------------------------------------------
+
+PLUGIN_MODULE = textwrap.dedent(
+    """
+    from gateway_plugins import (
+        ErrorCode, GatewayConfig, GatewayInfo, GatewayResponse, TransactionKind, hookimpl,
+    )
+
+    class Gateway:
+        @hookimpl
+        def gateway_info(self):
+            config = GatewayConfig(gateway_name="Sub", supported_currencies="USD")
+            return GatewayInfo(id="sub", name="Subprocess Gateway", default_config=config)
+
+        @hookimpl
+        def process_payment(self, payment_information):
+            if payment_information.token.endswith("0002"):
+                return GatewayResponse.failure(
+                    payment_information, TransactionKind.CAPTURE, ErrorCode.DECLINED
+                )
+            return GatewayResponse.success(payment_information, TransactionKind.CAPTURE, "s-1")
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory publishing one working and one broken plugin as entry points."""
+    root = tmp_path_factory.mktemp("site")
+    (root / "cli_sub_gateway.py").write_text(PLUGIN_MODULE)
+    dist_info = root / "cli_sub_gateway-2.0.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: cli-sub-gateway\nVersion: 2.0.0\n"
+    )
+    (dist_info / "entry_points.txt").write_text(
+        "[gateway_plugins.gateways]\n"
+        "sub = cli_sub_gateway:Gateway\n"
+        "sub-broken = cli_sub_missing_module:Gateway\n"
+    )
+    return root
+
+
+def command(*argv: str, site: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m gateway_plugins.cli`` with ``site`` on its path."""
+    env = dict(os.environ)
+    if site is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "gateway_plugins.cli", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_subprocess_list_discovers_entry_points(site: Path) -> None:
+    result = command("list", "--json", site=site)
+
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    plugin = next(p for p in data["plugins"] if p["name"] == "sub")
+    assert plugin["distribution"] == "cli-sub-gateway"
+    assert plugin["version"] == "2.0.0"
+    assert plugin["gateway_id"] == "sub"
+    assert plugin["status"] == "active"
+    broken = next(b for b in data["broken"] if b["name"] == "sub-broken")
+    assert broken["stage"] == "import"
+    assert "cli_sub_missing_module" in broken["reason"]
+
+
+def test_subprocess_pay_exit_codes_and_no_card_number(site: Path) -> None:
+    base = ["pay", "--gateway", "sub", "--amount", "5", "--currency", "USD", "--token"]
+
+    approved = command(*base, CARD_OK, site=site)
+    declined = command(*base, CARD_DECLINED, "--json", site=site)
+    unknown = command(*base, CARD_OK, "--gateway", "nope", site=site)
+
+    assert approved.returncode == 0
+    assert "status: approved" in approved.stdout
+    assert declined.returncode == 1
+    assert json.loads(declined.stdout)["error_code"] == "declined"
+    assert unknown.returncode == 2
+    assert unknown.stdout == ""
+    # One line (no traceback), besides the warning about the broken plugin.
+    errors = [line for line in unknown.stderr.splitlines() if line.startswith(PROG)]
+    assert errors == [errors[0]]
+    assert errors[0].startswith("gateway-plugins: error: unknown gateway 'nope'")
+    assert "Traceback" not in unknown.stderr
+    for result in (approved, declined, unknown):
+        assert CARD_OK not in result.stdout + result.stderr
+        assert CARD_DECLINED not in result.stdout + result.stderr
+
+
+def test_console_script_version() -> None:
+    script = Path(sys.executable).with_name("gateway-plugins")
+    if not script.exists():
+        pytest.skip("the gateway-plugins script is not installed next to this Python")
+
+    result = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert result.returncode == 0
+    assert result.stdout == f"gateway-plugins {__version__}\n"
+
+
+# -- With the dummy gateway installed --------------------------------------------
+
+
+@pytest.fixture
+def dummy() -> None:
+    pytest.importorskip("gateway_plugins_dummy")
+
+
+@pytest.mark.usefixtures("dummy")
+def test_dummy_is_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--json"]) == 0
+
+    data = json.loads(capsys.readouterr().out)
+    plugin = next(p for p in data["plugins"] if p["gateway_id"] == "dummy")
+    assert plugin["distribution"] == "gateway-plugins-dummy"
+    assert plugin["status"] == "active"
+    assert {"USD", "EUR", "PLN", "JPY", "KWD"} <= set(plugin["currencies"])
+
+
+@pytest.mark.usefixtures("dummy")
+@pytest.mark.parametrize(
+    ("token", "status", "fields"),
+    [
+        ("4111111111111111", 0, {"is_success": True, "action_required": False}),
+        ("4000000000000002", 1, {"is_success": False, "error_code": "declined"}),
+        ("4000000000000069", 1, {"is_success": False, "error_code": "expired"}),
+        ("4000000000000127", 1, {"is_success": False, "error_code": "incorrect_cvv"}),
+        ("4000000000003220", 0, {"is_success": True, "action_required": True}),
+    ],
+)
+def test_dummy_magic_tokens(
+    capsys: pytest.CaptureFixture[str], token: str, status: int, fields: dict[str, Any]
+) -> None:
+    argv = ["pay", "--gateway", "dummy", "--amount", "12.34", "--currency", "EUR"]
+
+    assert main([*argv, "--token", token, "--json"]) == status
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert {key: data[key] for key in fields} == fields
+    assert (data["amount"], data["currency"]) == ("12.34", "EUR")
+    assert token not in out + err
+
+
+@pytest.mark.usefixtures("dummy")
+def test_dummy_through_the_real_command() -> None:
+    result = command(
+        "pay", "--gateway", "dummy", "--amount", "1.5", "--currency", "JPY", "--token", CARD_OK
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "gateway-plugins: error: amount: 1.5 has 1 decimal places; JPY allows at most 0\n"
+    )
+    assert CARD_OK not in result.stdout + result.stderr

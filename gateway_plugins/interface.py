@@ -41,6 +41,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    StrictBool,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -146,15 +147,48 @@ def _check_precision(amount: Decimal, info: ValidationInfo) -> Decimal:
         places = decimal_places(amount)
         if places > exponent:
             raise ValueError(
-                f"{amount} has {places} decimal places; {currency} allows at most {exponent}"
+                f"too many decimal places ({places}); {currency} allows at most {exponent}"
             )
     return amount
 
 
-class AddressData(BaseModel):
-    """A postal address (billing or shipping)."""
+def _hide_secrets(params: dict[str, Any]) -> dict[str, Any]:
+    """Wrap values under secret-looking keys in ``SecretStr``, at any depth."""
+    hidden: dict[str, Any] = {}
+    for key, item in params.items():
+        if isinstance(item, dict):
+            item = _hide_secrets(item)
+        elif _SECRET_PARAM.search(key) and isinstance(item, str | int):
+            if not isinstance(item, bool):  # a flag like use_hmac=True is no secret
+                item = SecretStr(str(item))
+        hidden[key] = item
+    return hidden
+
+
+def _secret_values(params: dict[str, Any]) -> list[str]:
+    values = []
+    for item in params.values():
+        if isinstance(item, dict):
+            values += _secret_values(item)
+        elif isinstance(item, SecretStr):
+            values.append(item.get_secret_value())
+    return values
+
+
+class _Model(BaseModel):
+    """Frozen, strict about unknown fields, and silent about rejected input."""
 
     model_config = _MODEL
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic's own "frozen" error would print the value, maybe a card number.
+        raise AttributeError(
+            f"{type(self).__name__} is immutable; use model_copy(update={{{name!r}: ...}})"
+        )
+
+
+class AddressData(_Model):
+    """A postal address (billing or shipping)."""
 
     first_name: str = ""
     last_name: str = ""
@@ -169,27 +203,23 @@ class AddressData(BaseModel):
     phone: str = ""
 
 
-class CreditCardInfo(BaseModel):
+class CreditCardInfo(_Model):
     """The displayable facts about a card: never its number or CVV."""
 
-    model_config = _MODEL
-
-    last_4: str = Field(pattern=r"^\d{4}$")
+    last_4: str = Field(pattern=r"^[0-9]{4}$")
     exp_year: int = Field(ge=1900, le=9999)
     exp_month: int = Field(ge=1, le=12)
     brand: str | None = None
     name_on_card: str | None = None
 
 
-class TokenConfig(BaseModel):
+class TokenConfig(_Model):
     """What a client token is for (Saleor's ``TokenConfig``)."""
-
-    model_config = _MODEL
 
     customer_id: str | None = None
 
 
-class GatewayConfig(BaseModel):
+class GatewayConfig(_Model):
     """How one gateway is configured.
 
     ``supported_currencies`` accepts a list or Saleor's comma-separated string
@@ -199,8 +229,6 @@ class GatewayConfig(BaseModel):
     ``SecretStr``; pass a ``SecretStr`` yourself for any other key. Secrets show
     as ``**********`` in ``repr``, ``str`` and JSON; read one with :meth:`secret`.
     """
-
-    model_config = _MODEL
 
     gateway_name: str = Field(min_length=1)
     auto_capture: bool = True
@@ -225,10 +253,7 @@ class GatewayConfig(BaseModel):
     @field_validator("connection_params", mode="after")
     @classmethod
     def _hide_secrets(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return {
-            key: SecretStr(item) if isinstance(item, str) and _SECRET_PARAM.search(key) else item
-            for key, item in value.items()
-        }
+        return _hide_secrets(value)
 
     def secret(self, name: str) -> str:
         """The plain value of a secret connection parameter (``KeyError`` if absent)."""
@@ -237,22 +262,16 @@ class GatewayConfig(BaseModel):
 
     def secret_values(self) -> list[str]:
         """Every secret value, for scrubbers that must hide them."""
-        return [
-            item.get_secret_value()
-            for item in self.connection_params.values()
-            if isinstance(item, SecretStr)
-        ]
+        return _secret_values(self.connection_params)
 
 
-class PaymentData(BaseModel):
+class PaymentData(_Model):
     """What the host passes to every money operation.
 
     ``psp_reference`` names the PSP transaction a capture, refund or void acts on.
     ``token`` and ``data`` may hold card data (a dummy gateway takes card numbers)
     and are left out of ``repr``.
     """
-
-    model_config = _MODEL
 
     gateway: str
     currency: CurrencyCode
@@ -287,7 +306,7 @@ class PaymentData(BaseModel):
     _check_precision = field_validator("amount")(_check_precision)
 
 
-class GatewayResponse(BaseModel):
+class GatewayResponse(_Model):
     """What every money operation returns.
 
     A failed response (``is_success=False``) always has an ``error_code``; its
@@ -297,9 +316,7 @@ class GatewayResponse(BaseModel):
     :meth:`failure`, which echo the request's amount and currency.
     """
 
-    model_config = _MODEL
-
-    is_success: bool
+    is_success: StrictBool
     action_required: bool = False
     kind: TransactionKind
     currency: CurrencyCode
@@ -340,6 +357,8 @@ class GatewayResponse(BaseModel):
     def _check_success_has_no_error(self) -> GatewayResponse:
         if self.is_success and (self.error_code is not None or self.retry_advice is not None):
             raise ValueError("error_code: a successful response carries no error_code")
+        if not self.is_success and self.error_code is None:
+            raise ValueError("error_code: a failed response must carry an ErrorCode")
         return self
 
     _check_precision = field_validator("amount")(_check_precision)
@@ -387,7 +406,7 @@ class GatewayResponse(BaseModel):
         )
 
 
-class GatewayInfo(BaseModel):
+class GatewayInfo(_Model):
     """What a gateway plugin tells the manager about itself (hook ``gateway_info``).
 
     ``id`` is the gateway id hosts put in ``PaymentData.gateway``: unique among
@@ -396,9 +415,9 @@ class GatewayInfo(BaseModel):
     the conformance kit and for reviewers.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    id: str = Field(pattern=_GATEWAY_ID.pattern)
+    id: str = Field(pattern=f"^{_GATEWAY_ID.pattern}$")
     name: str = Field(min_length=1)
     default_config: GatewayConfig
     capabilities: frozenset[Capability] = frozenset()

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal
 from functools import cache
 
 from iso4217 import Currency
+
+#: Scaling by a power of ten must never round, whatever the amount's size.
+_EXACT = Context(prec=MAX_PREC)
 
 
 class CurrencyError(ValueError):
@@ -40,8 +43,15 @@ def iso_exponent(currency: str) -> int:
     Raises :class:`CurrencyError` for unknown codes and for ISO entries that are
     not money one can pay with (XAU, XDR, XXX … have no minor unit).
     """
-    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
-        raise CurrencyError(f"currency must be a three-letter ISO 4217 code, got {currency!r}")
+    # The message repeats the input only once it is known to be three letters:
+    # a card number pasted into the wrong field must not reach an error text.
+    if not (
+        isinstance(currency, str)
+        and len(currency) == 3
+        and currency.isascii()
+        and currency.isalpha()
+    ):
+        raise CurrencyError("currency must be a three-letter ISO 4217 code such as 'USD'")
     code = currency.upper()
     try:
         exponent = Currency(code).exponent
@@ -88,6 +98,8 @@ class MinorUnits:
         self._deviations: dict[str, WireFormat] = {}
         for code, fmt in (deviations or {}).items():
             iso_exponent(code)  # reject typos in a plugin's table early
+            if isinstance(fmt, bool):
+                raise TypeError(f"deviation for {code} must be a WireFormat or an int")
             if isinstance(fmt, int):
                 fmt = WireFormat(exponent=fmt, precision=fmt)
             self._deviations[code.upper()] = fmt
@@ -116,14 +128,18 @@ class MinorUnits:
                 f"amount {amount} {currency.upper()} has {places} decimal places; "
                 f"at most {fmt.precision} allowed"
             )
-        return int(amount.scaleb(fmt.exponent))
+        return int(amount.scaleb(fmt.exponent, context=_EXACT))
 
     def from_minor(self, value: int, currency: str) -> Decimal:
         """``1050`` USD → ``Decimal("10.50")``."""
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"minor units must be an int, got {value!r}")
         exponent = self.exponent(currency)
-        return Decimal(value).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+        return (
+            Decimal(value)
+            .scaleb(-exponent, context=_EXACT)
+            .quantize(Decimal(1).scaleb(-exponent), context=_EXACT)
+        )
 
 
 #: ISO 4217 minor units, no PSP deviations.

@@ -4,7 +4,9 @@ Card data is toxic: a card number (PAN), a CVV or an API key must never be
 written anywhere a human or a log shipper can read it. This module finds them
 three ways (the idea of ActiveMerchant's ``scrub()``, done once for everyone):
 
-* any run of 12–19 digits (spaces or dashes allowed) that passes the Luhn check;
+* any 12–19 digits that pass the Luhn check, written in one run or in groups
+  split by spaces or dashes (``4242 4242 4242 4242``), even when more digits
+  stand next to them (``4242424242424242 12/26``): the whole run is hidden;
 * any value under a key that names card data or a secret (``cvc``, ``number``,
   ``api_key``, ``authorization`` …);
 * any exact value the caller knows is secret (the configured API key, the
@@ -19,7 +21,10 @@ from typing import Any
 
 REDACTED = "[REDACTED]"
 
-_PAN_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
+#: A run of digit groups joined by single spaces or dashes, standing on its own:
+#: digits inside a longer identifier (``pi_3Mtw…``, hex ids) are not card numbers.
+_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ -]\d+)*(?![0-9A-Za-z])")
+_SEPARATOR = re.compile(r"[ -]")
 
 #: Keys whose values are always hidden, matched case-insensitively on the whole
 #: key once ``-`` is read as ``_``. Kept narrow on purpose: ``token`` or ``key``
@@ -49,11 +54,28 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _run_holds_pan(run: str) -> bool:
+    # An unseparated run is one number (an order id of 20 digits is not a card);
+    # in a grouped run, any stretch of whole groups may be the card.
+    if len(run) < 12:
+        return False
+    groups = _SEPARATOR.split(run)
+    if len(groups) == 1:
+        return len(run) <= 19 and luhn_valid(run)
+    for start in range(len(groups)):
+        digits = ""
+        for group in groups[start:]:
+            digits += group
+            if len(digits) > 19:
+                break
+            if len(digits) >= 12 and luhn_valid(digits):
+                return True
+    return False
+
+
 def looks_like_pan(text: str) -> bool:
     """True when ``text`` holds something that could be a card number."""
-    return any(
-        luhn_valid(re.sub(r"[ -]", "", match.group())) for match in _PAN_CANDIDATE.finditer(text)
-    )
+    return any(_run_holds_pan(match.group()) for match in _DIGIT_RUN.finditer(text))
 
 
 def is_sensitive_key(key: object) -> bool:
@@ -69,6 +91,8 @@ class Scrubber:
     """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
+        if isinstance(secrets, str):
+            raise TypeError("secrets must be a collection of strings, not one string")
         self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
 
     def text(self, text: str) -> str:
@@ -76,7 +100,7 @@ class Scrubber:
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
-        return _PAN_CANDIDATE.sub(_mask_pan, text)
+        return _DIGIT_RUN.sub(_mask_pan, text)
 
     def data(self, value: Any) -> Any:
         """A scrubbed deep copy of JSON-like data (dicts, lists, strings, numbers)."""
@@ -84,7 +108,9 @@ class Scrubber:
             return self.text(value)
         if isinstance(value, Mapping):
             return {
-                key: REDACTED if is_sensitive_key(key) else self.data(item)
+                (self.text(key) if isinstance(key, str) else key): (
+                    REDACTED if is_sensitive_key(key) else self.data(item)
+                )
                 for key, item in value.items()
             }
         if isinstance(value, list | tuple):
@@ -108,8 +134,8 @@ def _plain(value: Any) -> Any:
 
 
 def _mask_pan(match: re.Match[str]) -> str:
-    candidate = match.group()
-    return REDACTED if luhn_valid(re.sub(r"[ -]", "", candidate)) else candidate
+    run = match.group()
+    return REDACTED if _run_holds_pan(run) else run
 
 
 #: A scrubber that knows no secrets: PANs and sensitive keys only.

@@ -298,7 +298,7 @@ def test_amount_is_passed_as_given(capsys: pytest.CaptureFixture[str]) -> None:
         (
             {"amount": "10.5", "currency": "JPY"},
             [],
-            "amount: 10.5 has 1 decimal places; JPY allows at most 0",
+            "amount: too many decimal places (1); JPY allows at most 0",
         ),
         ({"currency": "XYZ"}, [], "currency: 'XYZ' is not an ISO 4217 currency code"),
         ({"gateway": " "}, [], "gateway: must be a non-empty gateway id"),
@@ -563,6 +563,6 @@ def test_dummy_through_the_real_command() -> None:
 
     assert result.returncode == 2
     assert result.stderr == (
-        "gateway-plugins: error: amount: 1.5 has 1 decimal places; JPY allows at most 0\n"
+        "gateway-plugins: error: amount: too many decimal places (1); JPY allows at most 0\n"
     )
     assert CARD_OK not in result.stdout + result.stderr

@@ -12,6 +12,10 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+#: PSP references use letters only: a run of digits in a reference could pass
+#: the Luhn check and be scrubbed from logs as if it were a card number.
+_LETTERS_ONLY = str.maketrans("0123456789", "ghijklmnop")
+
 
 class LedgerError(Exception):
     """A request the PSP refuses; ``code`` is the dummy PSP's raw error code."""
@@ -45,7 +49,7 @@ class Ledger:
     def open(self, amount: Decimal, currency: str, status: str) -> Authorization:
         """Record a new authorization and return it."""
         with self._lock:
-            reference = f"dummy_{uuid.uuid4().hex[:24]}"
+            reference = f"dummy_{uuid.uuid4().hex[:24].translate(_LETTERS_ONLY)}"
             record = Authorization(reference, amount, currency, status)
             self._authorizations[reference] = record
             return record
@@ -57,13 +61,29 @@ class Ledger:
             raise LedgerError("resource_missing", f"no transaction {psp_reference!r}")
         return record
 
-    def confirm(self, psp_reference: str | None, *, authenticated: bool) -> Authorization:
-        """Finish a 3-D Secure authorization."""
+    def confirm(
+        self,
+        psp_reference: str | None,
+        amount: Decimal,
+        currency: str,
+        *,
+        authenticated: bool,
+        capture: bool,
+    ) -> Authorization:
+        """Finish a 3-D Secure authorization and, with ``capture``, capture ``amount``.
+
+        Everything is checked before anything changes, so a refused confirm
+        leaves the authorization waiting for its 3-D Secure step.
+        """
         with self._lock:
-            record = self.get(psp_reference)
-            if record.status != "requires_action":
-                raise LedgerError("unexpected_state", f"transaction is {record.status}")
+            record = self._checked(psp_reference, currency, "requires_action")
+            if amount > record.amount:
+                raise LedgerError(
+                    "amount_too_large", f"{amount} exceeds the {record.amount} authorized"
+                )
             record.status = "authorized" if authenticated else "declined"
+            if authenticated and capture:
+                record.captured = amount
             return record
 
     def capture(self, psp_reference: str | None, amount: Decimal, currency: str) -> Authorization:

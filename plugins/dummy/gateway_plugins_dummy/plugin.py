@@ -131,13 +131,16 @@ class DummyGatewayPlugin:
                 payment.data.get("three_d_secure_result")
                 == (THREE_D_SECURE_FAILED["three_d_secure_result"])
             )
-            record = self.ledger.confirm(payment.psp_reference, authenticated=not failed)
+            capture = self.config.auto_capture
+            record = self.ledger.confirm(
+                payment.psp_reference, payment.amount, payment.currency,
+                authenticated=not failed, capture=capture,
+            )  # fmt: skip
             if failed:
                 return self._failure(payment, TransactionKind.AUTH, "authentication_failed",
                                      "3-D Secure authentication failed", record)  # fmt: skip
-            if self.config.auto_capture:
-                return self._capture(payment)
-            return self._success(payment, TransactionKind.AUTH, record)
+            kind = TransactionKind.CAPTURE if capture else TransactionKind.AUTH
+            return self._success(payment, kind, record)
 
         return self._once("confirm_payment", payment_information, confirm)
 

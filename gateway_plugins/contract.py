@@ -30,6 +30,16 @@ OPERATION_KINDS: dict[str, frozenset[TransactionKind]] = {
                                   TransactionKind.PENDING}),
 }  # fmt: skip
 
+#: The kind of a failed response to each operation, when nothing more specific applies.
+FAILURE_KINDS: dict[str, TransactionKind] = {
+    "authorize": TransactionKind.AUTH,
+    "capture": TransactionKind.CAPTURE,
+    "refund": TransactionKind.REFUND,
+    "void": TransactionKind.VOID,
+    "process_payment": TransactionKind.CAPTURE,
+    "confirm_payment": TransactionKind.CONFIRM,
+}
+
 #: Hooks every gateway must implement; the others are optional and the manager
 #: answers a call of a missing one with ``OperationNotSupportedError``.
 REQUIRED_GATEWAY_HOOKS = ("gateway_info", "process_payment")

@@ -382,18 +382,21 @@ class GatewayResponse(_Model):
         cls,
         payment: PaymentData,
         kind: TransactionKind,
-        error: NormalizedError | ErrorCode,
+        reason: NormalizedError | ErrorCode,
         **fields: Any,
     ) -> GatewayResponse:
-        """A failed response for ``payment`` carrying ``error`` (raw PSP values kept)."""
-        if isinstance(error, ErrorCode):
-            error = NormalizedError(error, error.default_retry, None, None)
+        """A failed response for ``payment`` failing for ``reason`` (raw PSP values kept).
+
+        ``fields`` may override anything, e.g. ``error=`` for a more specific message.
+        """
+        if isinstance(reason, ErrorCode):
+            reason = NormalizedError(reason, reason.default_retry, None, None)
         # Explicit fields win, so a plugin may add a raw code to a bare ErrorCode.
         values: dict[str, Any] = {
-            "error": error.message,
-            "retry_advice": error.retry,
-            "psp_error_code": error.psp_code,
-            "psp_error_message": error.psp_message,
+            "error": reason.message,
+            "retry_advice": reason.retry,
+            "psp_error_code": reason.psp_code,
+            "psp_error_message": reason.psp_message,
             **fields,
         }
         return cls(
@@ -401,7 +404,7 @@ class GatewayResponse(_Model):
             kind=kind,
             amount=payment.amount,
             currency=payment.currency,
-            error_code=error.code,
+            error_code=reason.code,
             **values,
         )
 

@@ -18,6 +18,7 @@ import pluggy
 
 from . import hookspecs
 from .contract import (
+    FAILURE_KINDS,
     OPERATION_KINDS,
     capability_problems,
     default_problems,
@@ -46,16 +47,6 @@ from .interface import (
 from .scrub import Scrubber
 
 log = logging.getLogger("gateway_plugins")
-
-#: The kind of the failed response the manager builds when a plugin misbehaves.
-_FAILURE_KIND: dict[str, TransactionKind] = {
-    "authorize": TransactionKind.AUTH,
-    "capture": TransactionKind.CAPTURE,
-    "refund": TransactionKind.REFUND,
-    "void": TransactionKind.VOID,
-    "process_payment": TransactionKind.CAPTURE,
-    "confirm_payment": TransactionKind.CONFIRM,
-}
 
 
 @dataclass(frozen=True)
@@ -89,6 +80,8 @@ class _Step:
     function: Callable[..., Any]
     argnames: tuple[str, ...]
     is_gateway: bool
+    takes_all: bool
+    """The implementation declares every argument of its hook (the usual case)."""
 
 
 @dataclass(frozen=True)
@@ -422,8 +415,10 @@ class PluginManager:
             raise OperationNotSupportedError(gateway.info.id, hook)
         gateway_plugins = {gw.plugin_name for gw in self._gateways.values()}
         steps = []
+        caller = getattr(self._pm.hook, hook)
+        arguments = len(caller.spec.argnames)
         # pluggy calls the last implementation of get_hookimpls() first.
-        for impl in reversed(getattr(self._pm.hook, hook).get_hookimpls()):
+        for impl in reversed(caller.get_hookimpls()):
             if impl.plugin_name in gateway_plugins and impl.plugin_name != gateway.plugin_name:
                 continue
             steps.append(
@@ -432,6 +427,7 @@ class PluginManager:
                     function=impl.function,
                     argnames=tuple(impl.argnames),
                     is_gateway=impl.plugin_name == gateway.plugin_name,
+                    takes_all=len(impl.argnames) == arguments,
                 )
             )
         return tuple(steps)
@@ -441,19 +437,25 @@ class PluginManager:
             raise TypeError(
                 f"payment_information must be a PaymentData, got {type(payment).__name__}"
             )
-        gateway = self._active_gateway(payment.gateway)
+        gateway = self._gateways.get(payment.gateway)
+        if gateway is None or gateway.problem is not None:
+            gateway = self._active_gateway(payment.gateway)  # raises the right error
         if payment.currency not in gateway.currencies:
             assert gateway.config is not None
             raise UnsupportedCurrencyError(
                 gateway.info.id, payment.currency, gateway.config.supported_currencies
             )
+        allowed_kinds = OPERATION_KINDS[operation]
         value: GatewayResponse | None = None
         answered = False
         for step in self._chain(gateway, operation):
             if step.is_gateway and value is not None and not value.is_success:
                 continue  # vetoed by a plugin before the gateway: no money moves
             try:
-                result = _call(step, payment_information=payment, previous_value=value)
+                if step.takes_all:
+                    result = step.function(payment_information=payment, previous_value=value)
+                else:
+                    result = _call(step, payment_information=payment, previous_value=value)
             except Exception as exc:
                 if self.raise_plugin_errors:
                     raise
@@ -466,8 +468,9 @@ class PluginManager:
                 )  # fmt: skip
                 answered = step.is_gateway
                 continue
-            problem = None
-            if result is None and not step.is_gateway:
+            if type(result) is GatewayResponse and result.kind in allowed_kinds:
+                problem = None  # the common case, checked without a call
+            elif result is None and not step.is_gateway:
                 problem = None if value is None else "returned None instead of previous_value"
             else:
                 problem = response_problem(operation, result)
@@ -491,20 +494,25 @@ class PluginManager:
     def _scrubbed(
         self, gateway: _Gateway, step: _Step, response: GatewayResponse
     ) -> GatewayResponse:
-        fields = {"raw_response": response.raw_response,
-                  "psp_error_message": response.psp_error_message}  # fmt: skip
-        present = {key: value for key, value in fields.items() if value}
-        if not present:
-            return response
-        cleaned = gateway.scrubber.data(present)
-        if cleaned == present:
-            return response
-        log.warning(
-            "plugin %r returned card data or secrets in %s; scrubbed",
-            step.plugin_name,
-            ", ".join(key for key in present if cleaned[key] != present[key]),
-        )
-        return response.model_copy(update=cleaned)
+        """``response`` with card data and secrets removed from its free-form fields."""
+        raw, message = response.raw_response, response.psp_error_message
+        scrubber = gateway.scrubber
+        if not (raw and scrubber.might_leak(raw)) and not (
+            message and scrubber.might_leak(message)
+        ):
+            return response  # the common case, checked fast
+        cleaned = {
+            key: scrubber.data(value)
+            for key, value in (("raw_response", raw), ("psp_error_message", message))
+            if value and scrubber.leaks(value)
+        }
+        if cleaned:
+            log.warning(
+                "plugin %r returned card data or secrets in %s; scrubbed",
+                step.plugin_name,
+                ", ".join(cleaned),
+            )
+        return response.model_copy(update=cleaned) if cleaned else response
 
     def _failure(
         self,
@@ -514,15 +522,13 @@ class PluginManager:
         plugin_name: str,
         detail: str,
     ) -> GatewayResponse:
-        kind = _FAILURE_KIND[operation]
+        kind = FAILURE_KINDS[operation]
         if operation == "process_payment" and gateway.config and not gateway.config.auto_capture:
             kind = TransactionKind.AUTH
-        return GatewayResponse(
-            is_success=False,
-            kind=kind,
-            amount=payment.amount,
-            currency=payment.currency,
-            error_code=ErrorCode.PROCESSING_ERROR,
+        return GatewayResponse.failure(
+            payment,
+            kind,
+            ErrorCode.PROCESSING_ERROR,
             error=f"The payment could not be processed: plugin {plugin_name!r} failed.",
             psp_error_message=f"plugin {plugin_name!r} {detail}",
         )
@@ -536,7 +542,7 @@ class PluginManager:
 
 def _call(step: _Step, **arguments: Any) -> Any:
     # Pass only the parameters the implementation declares, as pluggy does.
-    if len(step.argnames) == len(arguments):
+    if step.takes_all:
         return step.function(**arguments)
     return step.function(**{name: arguments[name] for name in step.argnames})
 

@@ -459,3 +459,20 @@ def test_one_manager_serves_many_threads_while_being_reconfigured(
 
     assert errors == []
     assert len(results) == 1800 and all(r.is_success for r in results)
+
+
+def test_an_implementation_may_omit_arguments_it_does_not_use(
+    manager: PluginManager, fake: FakeGateway
+) -> None:
+    class Counter:
+        count = 0
+
+        @hookimpl(trylast=True)
+        def authorize(self, previous_value: GatewayResponse) -> GatewayResponse:
+            Counter.count += 1
+            return previous_value
+
+    manager.register(Counter(), "counter")
+
+    assert manager.authorize(pay()).is_success
+    assert Counter.count == 1

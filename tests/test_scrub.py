@@ -271,3 +271,57 @@ def test_input_not_mutated():
     scrubbed = scrub(data, secrets=[API_KEY])
     assert data == before
     assert scrubbed != before
+
+
+# -- might_leak: the manager's fast check must never miss what data() hides ------
+
+
+def _random_value(rng, depth=0):
+    pieces = [VISA, "4242 4242 4242 4242", "4242-4242-4242-4242", API_KEY, "12/26", "ok",
+              "١٢٣٤", "dummy_ref", "3", " ", "-", "cvc", "order 123456789012"]  # fmt: skip
+    choice = rng.randrange(7 if depth < 3 else 4)
+    if choice == 0:
+        return "".join(rng.choice(pieces) for _ in range(rng.randrange(4)))
+    if choice == 1:
+        return rng.choice([0, 42, 10**11 - 1, 10**11, int(VISA), -int(VISA), True, None, 1.5])
+    if choice == 2:
+        return "".join(rng.choice("0123456789 -ab") for _ in range(rng.randrange(30)))
+    if choice == 3:
+        return rng.choice(pieces)
+    if choice == 4:
+        return [_random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if choice == 5:
+        return tuple(_random_value(rng, depth + 1) for _ in range(rng.randrange(3)))
+    keys = ["id", "number", "CVC", "X-API-Key", "amount", VISA, API_KEY, "status"]
+    return {rng.choice(keys): _random_value(rng, depth + 1) for _ in range(rng.randrange(4))}
+
+
+def test_might_leak_is_false_only_when_data_hides_nothing():
+    import random
+
+    rng = random.Random(20261122)
+    scrubber = Scrubber([API_KEY])
+    checked = 0
+    for _ in range(20_000):
+        value = _random_value(rng)
+        if not scrubber.might_leak(value):
+            checked += 1
+            assert scrubber.data(value) == _plain_copy(value), value
+    assert checked > 1000  # the fast path is really exercised
+
+
+def _plain_copy(value):
+    if isinstance(value, dict):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_copy(v) for v in value]
+    return value
+
+
+def test_might_leak_flags_each_kind_of_toxic_value():
+    scrubber = Scrubber([API_KEY])
+    assert scrubber.might_leak({"note": f"card {VISA}"})
+    assert scrubber.might_leak({"card": {"cvc": "123"}})
+    assert scrubber.might_leak({"header": f"Bearer {API_KEY}"})
+    assert scrubber.might_leak({"n": int(VISA)})
+    assert not scrubber.might_leak({"id": "pi_123", "amount": 1000, "status": "ok"})

@@ -24,6 +24,7 @@ from gateway_plugins import (
     TransactionKind,
     hookimpl,
 )
+from gateway_plugins.contract import FAILURE_KINDS
 from gateway_plugins.money import ISO_MINOR_UNITS
 
 from .errors import ERROR_MAP
@@ -189,14 +190,14 @@ class DummyGatewayPlugin:
             if seen is not None:
                 if seen[0] != fingerprint:
                     return self._failure(
-                        payment, _FAILURE_KINDS[operation], "idempotency_key_reused",
+                        payment, FAILURE_KINDS[operation], "idempotency_key_reused",
                         "the idempotency key was used for a different request",
                     )  # fmt: skip
                 return seen[1]
             try:
                 response = run(payment)
             except LedgerError as exc:
-                response = self._failure(payment, _FAILURE_KINDS[operation], exc.code, exc.message)
+                response = self._failure(payment, FAILURE_KINDS[operation], exc.code, exc.message)
             self._replies[payment.idempotency_key] = (fingerprint, response)
             return response
 
@@ -231,16 +232,6 @@ class DummyGatewayPlugin:
             psp_reference=reference or None,
             raw_response={"error": {"code": psp_code, "message": message}},
         )
-
-
-_FAILURE_KINDS = {
-    "authorize": TransactionKind.AUTH,
-    "capture": TransactionKind.CAPTURE,
-    "refund": TransactionKind.REFUND,
-    "void": TransactionKind.VOID,
-    "process_payment": TransactionKind.AUTH,
-    "confirm_payment": TransactionKind.AUTH,
-}
 
 
 def _card_info(token: str | None) -> CreditCardInfo | None:

@@ -333,6 +333,9 @@ class GatewayResponse(_Model):
     action_required_data: dict[str, Any] | None = None
     transaction_already_processed: bool = False
     psp_reference: str | None = None
+    idempotency_key: str | None = None
+    """Set when the outcome is unknown (``retry_advice=retry_later``): the key to
+    retry with. Retrying the same ``PaymentData`` reuses it and cannot charge twice."""
 
     @model_validator(mode="before")
     @classmethod

@@ -87,8 +87,16 @@ def looks_like_pan(text: str) -> bool:
 
 
 def is_sensitive_key(key: object) -> bool:
-    """True when a mapping key names card data or a secret."""
-    return isinstance(key, str) and key.lower().replace("-", "_") in SENSITIVE_KEYS
+    """True when a mapping key names card data or a secret.
+
+    Form keys in bracket notation are judged by their last part:
+    ``payment_method_data[card][cvc]`` is as sensitive as ``cvc``.
+    """
+    if not isinstance(key, str):
+        return False
+    if key.endswith("]"):
+        key = key[key.rfind("[") + 1 : -1]
+    return key.lower().replace("-", "_") in SENSITIVE_KEYS
 
 
 class Scrubber:

@@ -1,0 +1,47 @@
+"""Building blocks for gateway plugins that talk HTTP to their PSP.
+
+``transport`` sends requests (pooling, timeouts, safe retries, scrubbed
+transcript); ``commands`` turns operations into requests and replies into
+``GatewayResponse`` objects. Importing this package imports ``requests``; the
+core framework does not.
+"""
+
+from .commands import (
+    ECHO_MISMATCH,
+    OUTCOME_UNKNOWN,
+    PSP_UNREACHABLE,
+    Command,
+    CommandPool,
+    ReplyHandler,
+    RequestBuilder,
+    echo_checked,
+    outcome_unknown,
+)
+from .transport import (
+    HttpClient,
+    HttpReply,
+    HttpRequest,
+    MalformedReply,
+    RetryPolicy,
+    Timeouts,
+    TransportError,
+)
+
+__all__ = [
+    "ECHO_MISMATCH",
+    "OUTCOME_UNKNOWN",
+    "PSP_UNREACHABLE",
+    "Command",
+    "CommandPool",
+    "HttpClient",
+    "HttpReply",
+    "HttpRequest",
+    "MalformedReply",
+    "ReplyHandler",
+    "RequestBuilder",
+    "RetryPolicy",
+    "Timeouts",
+    "TransportError",
+    "echo_checked",
+    "outcome_unknown",
+]

@@ -1,0 +1,154 @@
+"""Gateway commands: build a request, send it, read the reply, check it.
+
+The shape is Magento's Payment Provider Gateway: each operation is a
+:class:`Command` made of a *request builder* (``PaymentData`` + configuration →
+:class:`~gateway_plugins.http.transport.HttpRequest`) and a *reply handler*
+(:class:`~gateway_plugins.http.transport.HttpReply` → ``GatewayResponse``, using
+the plugin's error table). A plugin's commands sit in a :class:`CommandPool`.
+What every PSP needs is done here once:
+
+* a lost reply to a money-moving call is an *unknown outcome*, never a decline:
+  ``processing_error``, retry advice ``retry_later`` and the idempotency key to
+  retry with; a PSP that could not be reached at all is ``try_another_gateway``;
+* an unreadable reply (HTML error page, cut-off JSON) is an unknown outcome too;
+* the echo check: a successful reply whose amount or currency differs from the
+  request is reported as a failure, never as success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..errors import ErrorCode, NormalizedError, RetryAdvice
+from ..exceptions import OperationNotSupportedError
+from ..interface import GatewayConfig, GatewayResponse, PaymentData, TransactionKind
+from .transport import HttpClient, HttpReply, HttpRequest, MalformedReply, TransportError
+
+RequestBuilder = Callable[[PaymentData, GatewayConfig], HttpRequest]
+ReplyHandler = Callable[[HttpReply, PaymentData], GatewayResponse]
+
+#: ``psp_error_code`` of a response whose outcome is unknown.
+OUTCOME_UNKNOWN = "outcome_unknown"
+#: ``psp_error_code`` of a response the PSP never received.
+PSP_UNREACHABLE = "psp_unreachable"
+#: ``psp_error_code`` of a reply that failed the echo check.
+ECHO_MISMATCH = "echo_mismatch"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One operation against a PSP: ``build`` the request, ``handle`` the reply."""
+
+    kind: TransactionKind
+    """The kind of this command's responses when it fails before the PSP answers."""
+    build: RequestBuilder
+    handle: ReplyHandler
+
+    def execute(
+        self, client: HttpClient, payment: PaymentData, config: GatewayConfig
+    ) -> GatewayResponse:
+        """Run the command; transport faults and bad replies become failed responses."""
+        request = self.build(payment, config)
+        try:
+            response = self.handle(client.send(request), payment)
+        except TransportError as exc:
+            if exc.outcome_unknown:
+                return outcome_unknown(payment, self.kind, str(exc))
+            return _failure(payment, self.kind, PSP_UNREACHABLE, str(exc),
+                            RetryAdvice.TRY_ANOTHER_GATEWAY)  # fmt: skip
+        except MalformedReply as exc:
+            # We cannot tell what the PSP did from a reply we cannot read.
+            return outcome_unknown(payment, self.kind, str(exc))
+        return echo_checked(response, payment)
+
+
+class CommandPool:
+    """A plugin's commands by operation name.
+
+    Capture strategy (Magento's "sale" problem): ``capture`` of a payment with
+    no ``psp_reference`` has no authorization to settle, so it runs the
+    ``sale`` command (authorize and capture in one call) when the pool has one;
+    a capture naming an authorization runs ``capture``, a settlement.
+    """
+
+    def __init__(self, gateway_id: str, commands: Mapping[str, Command]) -> None:
+        self.gateway_id = gateway_id
+        self.commands = dict(commands)
+
+    def command_for(self, operation: str, payment: PaymentData) -> Command:
+        """The command that carries out ``operation`` for ``payment``."""
+        if operation == "capture" and payment.psp_reference is None:
+            operation = "sale"
+        command = self.commands.get(operation)
+        if command is None:
+            raise OperationNotSupportedError(self.gateway_id, operation)
+        return command
+
+    def execute(
+        self, operation: str, payment: PaymentData, client: HttpClient, config: GatewayConfig
+    ) -> GatewayResponse:
+        """Run ``operation`` for ``payment`` through ``client``."""
+        return self.command_for(operation, payment).execute(client, payment, config)
+
+
+def outcome_unknown(payment: PaymentData, kind: TransactionKind, detail: str) -> GatewayResponse:
+    """A failed response saying the PSP may or may not have acted: retry with the same key."""
+    return _failure(
+        payment,
+        kind,
+        OUTCOME_UNKNOWN,
+        f"{detail}; the outcome is unknown: retry with idempotency key "
+        f"{payment.idempotency_key!r}, which cannot charge twice",
+        RetryAdvice.RETRY_LATER,
+        idempotency_key=payment.idempotency_key,
+    )
+
+
+def echo_checked(response: GatewayResponse, payment: PaymentData) -> GatewayResponse:
+    """``response``, or a failure when it reports success for another amount or currency."""
+    if not response.is_success or (response.amount, response.currency) == (
+        payment.amount,
+        payment.currency,
+    ):
+        return response
+    return GatewayResponse.failure(
+        payment,
+        response.kind,
+        NormalizedError(
+            ErrorCode.PROCESSING_ERROR,
+            RetryAdvice.DO_NOT_RETRY,
+            ECHO_MISMATCH,
+            f"the PSP reported {response.amount} {response.currency} for a request of "
+            f"{payment.amount} {payment.currency}; check transaction "
+            f"{response.transaction_id!r} by hand",
+        ),
+        transaction_id=response.transaction_id,
+        psp_reference=response.psp_reference,
+        raw_response=response.raw_response,
+    )
+
+
+def _failure(
+    payment: PaymentData,
+    kind: TransactionKind,
+    code: str,
+    message: str,
+    retry: RetryAdvice,
+    **fields: str,
+) -> GatewayResponse:
+    error = NormalizedError(ErrorCode.PROCESSING_ERROR, retry, code, message)
+    return GatewayResponse.failure(payment, kind, error, **fields)
+
+
+__all__ = [
+    "ECHO_MISMATCH",
+    "OUTCOME_UNKNOWN",
+    "PSP_UNREACHABLE",
+    "Command",
+    "CommandPool",
+    "ReplyHandler",
+    "RequestBuilder",
+    "echo_checked",
+    "outcome_unknown",
+]

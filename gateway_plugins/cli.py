@@ -4,6 +4,7 @@
 
     gateway-plugins list [--json]
     gateway-plugins pay --gateway dummy --amount 10.00 --currency USD --token 4111111111111111
+    gateway-plugins check dummy [--json] [--report FILE]
 
 Exit status: 0 on success (a payment needing 3-D Secure counts as success),
 1 when the payment failed, 2 on bad input (one ``gateway-plugins: error: …``
@@ -26,6 +27,7 @@ from typing import Any, NoReturn, TextIO
 from pydantic import ValidationError
 
 from . import __version__
+from .conformance.cli import add_check_parser, run_check
 from .exceptions import (
     GatewayUnavailableError,
     OperationNotSupportedError,
@@ -33,7 +35,7 @@ from .exceptions import (
 )
 from .interface import GatewayResponse, PaymentData
 from .manager import PluginManager
-from .scrub import DEFAULT_SCRUBBER, REDACTED
+from .scrub import DEFAULT_SCRUBBER, Scrubber
 
 PROG = "gateway-plugins"
 
@@ -47,42 +49,20 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # -- Keeping the token out of sight -------------------------------------------
 
 
-class _Redactor:
-    """Replaces every occurrence of the payment token in text and JSON-like data.
+def _redactor(tokens: Iterable[str]) -> Scrubber:
+    """Hides the payment token, as typed and without spaces or dashes.
 
-    Only the exact token is hidden (digits-only too, in case it was typed with
-    spaces): masking every Luhn-valid number would also hide PSP references
-    such as Adyen's 16-digit ones, which the user needs to see. As in
-    :class:`~gateway_plugins.scrub.Scrubber`, values shorter than four
-    characters are left alone: hiding every "12" would shred the amounts.
+    Only the token, not every Luhn-valid number: a 16-digit PSP reference
+    (Adyen's) must stay readable in the output.
     """
-
-    def __init__(self, tokens: Iterable[str]) -> None:
-        variants = {v for t in tokens for v in (t, "".join(t.split()).replace("-", ""))}
-        # Longest first, so a variant that contains another is replaced whole.
-        self._secrets = sorted((v for v in variants if len(v) >= 4), key=len, reverse=True)
-
-    def text(self, text: str) -> str:
-        """``text`` with the token replaced by ``[REDACTED]``."""
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def data(self, value: Any) -> Any:
-        """A copy of JSON-like ``value`` with the token hidden in every string."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, dict):
-            return {self.text(str(key)): self.data(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.data(item) for item in value]
-        return value
+    variants = {v for t in tokens for v in (t, "".join(t.split()).replace("-", ""))}
+    return Scrubber(variants, card_numbers=False)
 
 
 class _RedactingFormatter(logging.Formatter):
     """A log formatter that hides the token (plugins may log it by mistake)."""
 
-    def __init__(self, redactor: _Redactor) -> None:
+    def __init__(self, redactor: Scrubber) -> None:
         super().__init__("%(name)s: %(levelname)s: %(message)s")
         self._redactor = redactor
 
@@ -91,7 +71,7 @@ class _RedactingFormatter(logging.Formatter):
 
 
 @contextmanager
-def _logging_to_stderr(verbose: bool, redactor: _Redactor) -> Iterator[None]:
+def _logging_to_stderr(verbose: bool, redactor: Scrubber) -> Iterator[None]:
     """Send log records to stderr while the command runs, then restore logging.
 
     A handler of our own is added and removed (rather than ``basicConfig``) so
@@ -119,7 +99,7 @@ class _ArgumentParser(argparse.ArgumentParser):
     ``unrecognized arguments: --tokn 4111…`` would otherwise echo a card number.
     """
 
-    def __init__(self, *args: Any, secrets: _Redactor, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, secrets: Scrubber, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._secrets = secrets
 
@@ -140,7 +120,7 @@ def _tokens_in(argv: Sequence[str]) -> list[str]:
     return tokens
 
 
-def _parser(secrets: _Redactor) -> _ArgumentParser:
+def _parser(secrets: Scrubber) -> _ArgumentParser:
     parser = _ArgumentParser(
         prog=PROG, description="Inspect gateway plugins and run test payments.", secrets=secrets
     )
@@ -161,6 +141,8 @@ def _parser(secrets: _Redactor) -> _ArgumentParser:
     pay.add_argument("--token", required=True, help="payment token (never printed)")
     pay.add_argument("--authorize-only", action="store_true", help="authorize without capturing")
     pay.add_argument("--json", action="store_true", help="print the response as JSON")
+
+    add_check_parser(commands, secrets=secrets)
     return parser
 
 
@@ -276,7 +258,7 @@ def _summary(response: GatewayResponse) -> list[str]:
 def _pay(
     manager_factory: Callable[[], PluginManager],
     args: argparse.Namespace,
-    redactor: _Redactor,
+    redactor: Scrubber,
     out: TextIO,
 ) -> int:
     try:
@@ -300,7 +282,7 @@ def _pay(
     return EXIT_OK if response.is_success else EXIT_FAILED
 
 
-def _input_error(message: str, redactor: _Redactor) -> int:
+def _input_error(message: str, redactor: Scrubber) -> int:
     # One line, argparse's format, so scripts can show it as is.
     text = " ".join(redactor.text(message).split())
     print(f"{PROG}: error: {text}", file=sys.stderr)
@@ -321,7 +303,7 @@ def main(
     registers plugins in code instead of discovering installed ones.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    redactor = _Redactor(_tokens_in(argv))
+    redactor = _redactor(_tokens_in(argv))
     try:
         args = _parser(redactor).parse_args(argv)
     except SystemExit as exc:  # usage errors, --help and --version
@@ -329,6 +311,8 @@ def main(
     with _logging_to_stderr(args.verbose, redactor):
         if args.command == "list":
             return _list(manager_factory(), args.json, sys.stdout)
+        if args.command == "check":
+            return run_check(args)
         return _pay(manager_factory, args, redactor, sys.stdout)
 
 

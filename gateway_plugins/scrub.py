@@ -103,20 +103,24 @@ class Scrubber:
     """Removes card numbers, sensitive keys and known secret values.
 
     ``secrets`` are exact strings to hide wherever they appear (shorter than four
-    characters they are ignored: hiding every "123" would shred the text).
+    characters they are ignored: hiding every "123" would shred the text). With
+    ``card_numbers=False`` only the secrets and sensitive keys are hidden, for
+    output where a numeric PSP reference must stay readable.
     """
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), *, card_numbers: bool = True) -> None:
         if isinstance(secrets, str):
             raise TypeError("secrets must be a collection of strings, not one string")
+        # Longest first, so a secret that contains another is replaced whole.
         self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        self._card_numbers = card_numbers
 
     def text(self, text: str) -> str:
         """``text`` with PANs and known secrets replaced by ``[REDACTED]``."""
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
-        return _DIGIT_RUN.sub(_mask_pan, text)
+        return _DIGIT_RUN.sub(_mask_pan, text) if self._card_numbers else text
 
     def data(self, value: Any) -> Any:
         """A scrubbed deep copy of JSON-like data (dicts, lists, strings, numbers)."""

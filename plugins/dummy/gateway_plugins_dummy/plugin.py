@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gateway_plugins import (
     Capability,
@@ -27,9 +27,13 @@ from gateway_plugins import (
 from gateway_plugins.contract import FAILURE_KINDS
 from gateway_plugins.money import ISO_MINOR_UNITS
 
+from . import tokens
 from .errors import ERROR_MAP
 from .ledger import Authorization, Ledger, LedgerError
 from .tokens import THREE_D_SECURE_FAILED, outcome
+
+if TYPE_CHECKING:
+    from gateway_plugins.conformance import ConformanceInputs
 
 GATEWAY_ID = "dummy"
 
@@ -68,6 +72,25 @@ class DummyGatewayPlugin:
     @hookimpl
     def configure_gateway(self, config: GatewayConfig) -> None:
         self.config = config
+
+    def conformance_inputs(self) -> ConformanceInputs:
+        """The conformance kit's inputs: this gateway's magic tokens (see :mod:`.tokens`)."""
+        from gateway_plugins.conformance import (
+            ConformanceInputs,
+            DeclineInput,
+            ThreeDSecureInput,
+        )
+
+        return ConformanceInputs(
+            success_token=tokens.SUCCESS,
+            decline_tokens={
+                code: DeclineInput(token, tokens.TOKENS[token].psp_code)
+                for code, token in tokens.DECLINE_TOKENS.items()
+            },
+            three_d_secure=ThreeDSecureInput(
+                tokens.THREE_D_SECURE, failed_data=tokens.THREE_D_SECURE_FAILED
+            ),
+        )
 
     # -- Money operations ------------------------------------------------------
 

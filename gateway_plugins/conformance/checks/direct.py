@@ -1,0 +1,136 @@
+"""Calling a plugin's hooks directly, bypassing the manager, every outcome kept.
+
+The manager contains a plugin's exceptions and scrubs its ``raw_response``; the
+checks that must see what the plugin itself does (``errors_contained``,
+``scrubbing``) drive it through here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...contract import response_problem
+from ...interface import GatewayResponse, PaymentData, TokenConfig
+from ..harness import Harness, Session, call_hook
+
+UNKNOWN_REFERENCE = "conformance-kit-unknown-reference"
+
+
+@dataclass
+class Call:
+    """One direct call of a hook implementation and what came of it."""
+
+    hook: str
+    what: str
+    payment: PaymentData | None = None
+    result: object = None
+    error: BaseException | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.hook} {self.what}".strip()
+
+    def problem(self) -> str | None:
+        """What the plugin did wrong in this call, if anything."""
+        if self.error is not None:
+            return f"{self.name} raised {type(self.error).__name__}: {self.error}"
+        if self.hook == "get_client_token":
+            if isinstance(self.result, str) and self.result:
+                return None
+            return f"{self.name} returned {type(self.result).__name__}, not a non-empty str"
+        problem = response_problem(self.hook, self.result)
+        return f"{self.name} {problem}" if problem else None
+
+
+#: What the odd calls are named; these need no earlier transaction, so they can be replayed.
+ODD = ("without a payment token", "of an unknown psp_reference", "without a psp_reference")
+
+
+@dataclass
+class DirectRun:
+    """Direct calls of one plugin instance's hooks, every outcome kept."""
+
+    session: Session
+    calls: list[Call] = field(default_factory=list)
+
+    def call(
+        self, hook: str, what: str, payment: PaymentData | None = None, **arguments: Any
+    ) -> object:
+        record = Call(hook, what, payment)
+        self.calls.append(record)
+        if payment is not None:
+            arguments["payment_information"] = payment
+        try:
+            record.result = call_hook(self.session.impls[hook], previous_value=None, **arguments)
+        except Exception as exc:
+            record.error = exc
+        return record.result
+
+    def money(self, hook: str, what: str, payment: PaymentData) -> GatewayResponse | None:
+        """Call ``hook`` if implemented; the response when it succeeded."""
+        if hook not in self.session.impls:
+            return None
+        result = self.call(hook, what, payment)
+        return result if isinstance(result, GatewayResponse) and result.is_success else None
+
+
+def _reference(response: object) -> str | None:
+    if not isinstance(response, GatewayResponse):
+        return None
+    return response.psp_reference or response.transaction_id or None
+
+
+def drive_directly(h: Harness, s: Session, data: dict[str, Any] | None = None) -> DirectRun:
+    """Call every implemented hook of ``s``'s plugin directly: good calls, then odd ones.
+
+    ``s`` must have ``auto_capture`` off, so that ``process_payment`` can stand in
+    for a missing ``authorize``.
+    """
+    run, impls = DirectRun(s), s.impls
+    extra: dict[str, Any] = {"data": data} if data is not None else {}
+    first = "authorize" if "authorize" in impls else "process_payment"
+    reference = _reference(run.money(first, "of the success token", s.payment(**extra)))
+    if reference is not None:
+        captured = run.money(
+            "capture", "of an authorized payment", s.payment(psp_reference=reference, **extra)
+        )
+        if _reference(captured) is not None:
+            run.money(
+                "refund",
+                "of a captured payment",
+                s.payment(psp_reference=_reference(captured), **extra),
+            )
+    second = _reference(run.money(first, "of the success token", s.payment(**extra)))
+    if second is not None:
+        run.money("void", "of an authorization", s.payment(psp_reference=second, **extra))
+    run.money("process_payment", "of the success token", s.payment(**extra))
+    for code, decline in h.inputs.declines().items():
+        run.money(
+            first,
+            f"of the {code.value!r} decline input",
+            s.payment(token=decline.token, data={**decline.data, **(data or {})}),
+        )
+    three_ds = h.inputs.three_d_secure
+    if three_ds is not None and "confirm_payment" in impls:
+        challenge = run.call(
+            first, "of the 3-D Secure input", s.payment(token=three_ds.token, **extra)
+        )
+        if _reference(challenge) is not None:
+            run.money(
+                "confirm_payment",
+                "after a passed challenge",
+                s.payment(
+                    token=three_ds.token,
+                    psp_reference=_reference(challenge),
+                    data={**three_ds.confirm_data, **(data or {})},
+                ),
+            )
+    for hook in ("authorize", "process_payment"):
+        run.money(hook, ODD[0], s.payment(token=None, **extra))
+    for hook in ("capture", "refund", "void", "confirm_payment"):
+        run.money(hook, ODD[1], s.payment(psp_reference=UNKNOWN_REFERENCE, **extra))
+        run.money(hook, ODD[2], s.payment(psp_reference=None, **extra))
+    if "get_client_token" in impls:
+        run.call("get_client_token", "", token_config=TokenConfig())
+    return run

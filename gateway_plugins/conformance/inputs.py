@@ -1,0 +1,147 @@
+"""What a plugin author gives the kit: the plugin, a configuration and test inputs.
+
+The kit drives a gateway with real inputs, so it must be told which token
+succeeds, which ones decline and why, and which one needs 3-D Secure. The dummy
+gateway keeps these as data; an HTTP plugin points its ``config`` at its PSP's
+test server and names that server's magic card numbers.
+
+A plugin may also offer its own inputs, so that ``gateway-plugins check NAME``
+works with nothing but the entry point name: a method (or module-level
+function) ``conformance_inputs()`` on the plugin object returning a
+:class:`ConformanceInputs`, or an attribute of that name holding one. Every
+field of the inputs a test gives explicitly wins; fields left at their default
+are taken from the plugin's (``known_failures`` are merged).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ErrorCode
+from ..interface import GatewayConfig
+from ..money import iso_exponent
+
+#: The name of the optional method or attribute through which a plugin offers its inputs.
+INPUTS_ATTRIBUTE = "conformance_inputs"
+
+
+@dataclass(frozen=True)
+class DeclineInput:
+    """A payment method whose authorization fails with one shared error code."""
+
+    token: str
+    psp_code: str | None = None
+    """The PSP's raw code the response must keep in ``psp_error_code``; ``None``
+    accepts any non-empty code."""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    """Extra ``PaymentData.data`` the PSP needs to produce this outcome."""
+
+
+@dataclass(frozen=True)
+class ThreeDSecureInput:
+    """A payment method that needs 3-D Secure, and how to answer the challenge."""
+
+    token: str
+    confirm_data: Mapping[str, Any] = field(default_factory=dict)
+    """``PaymentData.data`` for ``confirm_payment`` when the shopper passed the challenge."""
+    failed_data: Mapping[str, Any] | None = None
+    """``PaymentData.data`` for ``confirm_payment`` when the shopper failed it; ``None``
+    skips the failed-challenge part of the check."""
+
+
+@dataclass(frozen=True)
+class ConformanceInputs:
+    """Everything the kit needs to drive one gateway plugin.
+
+    ``plugin`` is what an entry point would name: a class or factory function
+    (called once per check, so each check gets a fresh instance), a module or
+    a ready object (shared by all checks). Or give ``entry_point``, the name
+    the plugin is installed under in the ``gateway_plugins.gateways`` group.
+    """
+
+    plugin: object = None
+    entry_point: str | None = None
+    config: GatewayConfig | None = None
+    """The configuration the checks use; the plugin's ``default_config`` when ``None``."""
+    success_token: str | None = None
+    """A payment method that authorizes without customer action."""
+    decline_tokens: Mapping[ErrorCode, DeclineInput | str] = field(default_factory=dict)
+    """One payment method per decline reason, by the shared code it must produce."""
+    three_d_secure: ThreeDSecureInput | None = None
+    currencies: tuple[str, ...] = ()
+    """Currencies to try; every currency of the configuration when empty."""
+    payment_fields: Mapping[str, Any] = field(default_factory=dict)
+    """Extra ``PaymentData`` fields every payment gets (a billing address, an email …)."""
+    known_failures: Mapping[str, str] = field(default_factory=dict)
+    """Checks expected to fail, by check id, each with the reason (strict xfail)."""
+    charges_for: Callable[[str], int] | None = None
+    """How many times the PSP charged the transaction with this ``psp_reference``;
+    lets the idempotency check ask the PSP instead of comparing responses."""
+
+    def __post_init__(self) -> None:
+        for code in self.decline_tokens:
+            if not isinstance(code, ErrorCode):
+                raise ValueError(f"decline_tokens: {code!r} is not an ErrorCode")
+        for check_id, reason in self.known_failures.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise ValueError(f"known_failures[{check_id!r}] needs a reason")
+        object.__setattr__(
+            self, "currencies", tuple(code.strip().upper() for code in self.currencies)
+        )
+        for currency in self.currencies:
+            iso_exponent(currency)  # CurrencyError (a ValueError) names the problem
+        if self.entry_point is not None and not self.entry_point.strip():
+            raise ValueError("entry_point must be a non-empty entry point name")
+
+    def declines(self) -> dict[ErrorCode, DeclineInput]:
+        """The decline inputs, each as a :class:`DeclineInput`."""
+        return {
+            code: value if isinstance(value, DeclineInput) else DeclineInput(value)
+            for code, value in self.decline_tokens.items()
+        }
+
+    def tokens(self) -> list[str]:
+        """Every payment token the inputs name (to keep out of reports)."""
+        found = [self.success_token, *(d.token for d in self.declines().values())]
+        if self.three_d_secure is not None:
+            found.append(self.three_d_secure.token)
+        return [token for token in found if token]
+
+    def merged_with(self, offered: ConformanceInputs) -> ConformanceInputs:
+        """These inputs, with fields left at their default taken from ``offered``."""
+        changes: dict[str, Any] = {}
+        for item in dataclasses.fields(self):
+            if item.name in ("plugin", "entry_point"):
+                continue
+            mine = getattr(self, item.name)
+            if item.name == "known_failures":
+                changes[item.name] = {**offered.known_failures, **mine}
+            elif mine == _default(item):
+                changes[item.name] = getattr(offered, item.name)
+        return dataclasses.replace(self, **changes)
+
+
+def _default(item: dataclasses.Field[Any]) -> Any:
+    if item.default_factory is not dataclasses.MISSING:
+        return item.default_factory()
+    return item.default
+
+
+def offered_inputs(plugin: object) -> ConformanceInputs | None:
+    """The inputs a plugin object offers through ``conformance_inputs``, if any.
+
+    Raises ``TypeError`` when the attribute exists but gives something else.
+    """
+    offered = getattr(plugin, INPUTS_ATTRIBUTE, None)
+    if offered is None:
+        return None
+    if callable(offered) and not isinstance(offered, ConformanceInputs):
+        offered = offered()
+    if not isinstance(offered, ConformanceInputs):
+        raise TypeError(
+            f"{INPUTS_ATTRIBUTE}() returned {type(offered).__name__}, not a ConformanceInputs"
+        )
+    return offered

@@ -12,7 +12,11 @@ from decimal import Decimal
 
 from pluggy import HookImpl
 
-from .interface import Capability, GatewayResponse, TransactionKind
+from .errors import ErrorCode, NormalizedError, RetryAdvice
+from .interface import Capability, GatewayResponse, PaymentData, TransactionKind
+
+#: ``psp_error_code`` of a response that failed the echo check.
+ECHO_MISMATCH = "echo_mismatch"
 
 #: Money operations, each with the response kinds that fit it.
 OPERATION_KINDS: dict[str, frozenset[TransactionKind]] = {
@@ -76,6 +80,14 @@ def capability_problems(
             problems.append(f"declares {capability.value!r} but does not implement {hook!r}")
         if hook in implemented and capability not in capabilities:
             problems.append(f"implements {hook!r} but does not declare {capability.value!r}")
+    for capability, hook in (
+        (Capability.PARTIAL_CAPTURE, "capture"),
+        (Capability.MULTIPLE_CAPTURES, "capture"),
+        (Capability.PARTIAL_REFUND, "refund"),
+        (Capability.MULTIPLE_REFUNDS, "refund"),
+    ):
+        if capability in capabilities and hook not in implemented:
+            problems.append(f"declares {capability.value!r} but does not implement {hook!r}")
     if Capability.MULTIPLE_CAPTURES in capabilities and (
         Capability.PARTIAL_CAPTURE not in capabilities
     ):
@@ -108,4 +120,33 @@ def money_facts(
         response.currency,
         response.transaction_id,
         response.psp_reference,
+    )
+
+
+def echo_checked(response: GatewayResponse, payment: PaymentData) -> GatewayResponse:
+    """``response``, or a failure when it reports success for another amount or currency.
+
+    A gateway that says "approved" for 9.00 when asked for 10.00 (or in another
+    currency) must not look like a success: the host would record money that did
+    not move as asked. The transaction stays named, so someone can look into it.
+    """
+    if not response.is_success or (response.amount, response.currency) == (
+        payment.amount,
+        payment.currency,
+    ):
+        return response
+    return GatewayResponse.failure(
+        payment,
+        response.kind,
+        NormalizedError(
+            ErrorCode.PROCESSING_ERROR,
+            RetryAdvice.DO_NOT_RETRY,
+            ECHO_MISMATCH,
+            f"the PSP reported {response.amount} {response.currency} for a request of "
+            f"{payment.amount} {payment.currency}; check transaction "
+            f"{response.transaction_id!r} by hand",
+        ),
+        transaction_id=response.transaction_id,
+        psp_reference=response.psp_reference,
+        raw_response=response.raw_response,
     )

@@ -22,6 +22,7 @@ from .contract import (
     OPERATION_KINDS,
     capability_problems,
     default_problems,
+    echo_checked,
     money_facts,
     response_problem,
 )
@@ -487,6 +488,11 @@ class PluginManager:
             if result is not None:
                 assert isinstance(result, GatewayResponse)
                 value = self._scrubbed(gateway, step, result)
+                if step.is_gateway and value.is_success:
+                    checked = echo_checked(value, payment)
+                    if checked is not value:
+                        log.error("gateway %r %s", gateway.info.id, checked.psp_error_message)
+                    value = checked
             answered = answered or step.is_gateway
         assert value is not None, "the chain always holds the gateway"
         return value

@@ -49,6 +49,19 @@ _TWELVE = b"1" * 12
 _KEY_VERDICTS: dict[str, bool] = {}
 
 
+#: Keys whose values are PSP transaction references, never card numbers: Adyen's
+#: 16-digit ``pspReference`` passes the Luhn check one time in ten.
+REFERENCE_KEYS = frozenset(
+    {"psp_reference", "pspreference", "original_reference", "originalreference",
+     "transaction_id", "trans_id", "transid", "ref_trans_id", "reftransid"}
+)  # fmt: skip
+
+
+def is_reference_key(key: object) -> bool:
+    """True when a mapping key names a PSP transaction reference."""
+    return isinstance(key, str) and key.lower().replace("-", "_") in REFERENCE_KEYS
+
+
 def luhn_valid(digits: str) -> bool:
     """True when ``digits`` (only 0-9) passes the Luhn check used by card numbers."""
     total = 0
@@ -117,9 +130,7 @@ class Scrubber:
 
     def text(self, text: str) -> str:
         """``text`` with PANs and known secrets replaced by ``[REDACTED]``."""
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, REDACTED)
+        text = self._secrets_out(text)
         return _DIGIT_RUN.sub(_mask_pan, text) if self._card_numbers else text
 
     def data(self, value: Any) -> Any:
@@ -129,7 +140,11 @@ class Scrubber:
         if isinstance(value, Mapping):
             return {
                 (self.text(key) if isinstance(key, str) else key): (
-                    REDACTED if is_sensitive_key(key) else self.data(item)
+                    REDACTED
+                    if is_sensitive_key(key)
+                    else self._secrets_out(item)
+                    if is_reference_key(key) and isinstance(item, str)
+                    else self.data(item)
                 )
                 for key, item in value.items()
             }
@@ -138,6 +153,12 @@ class Scrubber:
         if isinstance(value, int) and not isinstance(value, bool) and value > 10**11:
             return self.text(str(value)) if looks_like_pan(str(value)) else value
         return value
+
+    def _secrets_out(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
 
     def might_leak(self, value: Any) -> bool:
         """A fast check: ``False`` guarantees :meth:`data` would hide nothing in ``value``.

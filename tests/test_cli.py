@@ -79,7 +79,7 @@ class CliGateway:
             id="cli",
             name="CLI Test Gateway",
             default_config=GatewayConfig(gateway_name="CLI", supported_currencies="USD, JPY"),
-            capabilities=frozenset({Capability.PARTIAL_REFUND, Capability.IDEMPOTENCY}),
+            capabilities=frozenset({Capability.IDEMPOTENCY}),
         )
 
     @hookimpl
@@ -175,7 +175,7 @@ def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]
         "gateway_id": "cli",
         "gateway_name": "CLI Test Gateway",
         "currencies": ["USD", "JPY"],
-        "capabilities": ["idempotency", "partial_refund"],
+        "capabilities": ["idempotency"],
         "status": "active",
     }
     assert plugins["off-plugin"]["status"] == "inactive"

@@ -26,6 +26,7 @@ from gateway_plugins import (
     UnsupportedCurrencyError,
     hookimpl,
 )
+from gateway_plugins.contract import ECHO_MISMATCH
 from tests.plugins import FakeGateway, FirstObserver, LastObserver, approve
 
 CARD = "4111111111111111"
@@ -250,6 +251,30 @@ def test_a_malformed_answer_becomes_a_processing_error(
     assert response.error_code is ErrorCode.PROCESSING_ERROR
     assert problem in (response.psp_error_message or "")
     assert problem in caplog.text
+
+
+@pytest.mark.parametrize(
+    "reported", [{"amount": "9.00"}, {"currency": "EUR"}], ids=["amount", "currency"]
+)
+def test_a_success_for_another_amount_or_currency_is_never_a_success(
+    manager: PluginManager, reported: dict[str, str]
+) -> None:
+    def odd(payment: PaymentData) -> GatewayResponse:
+        return GatewayResponse(
+            **{"is_success": True, "kind": TransactionKind.AUTH, "amount": "10.00",
+               "currency": "USD", "transaction_id": "ch_odd", **reported}
+        )  # fmt: skip
+
+    manager.register(FakeGateway(authorize=odd), "fake")
+
+    response = manager.authorize(pay())
+
+    assert not response.is_success
+    assert response.error_code is ErrorCode.PROCESSING_ERROR
+    assert response.psp_error_code == ECHO_MISMATCH
+    assert response.retry_advice is RetryAdvice.DO_NOT_RETRY
+    assert "10.00 USD" in (response.psp_error_message or "")
+    assert response.transaction_id == "ch_odd"  # kept, so the host can look into it
 
 
 def test_card_data_in_raw_response_is_scrubbed(

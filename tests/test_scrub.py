@@ -325,3 +325,14 @@ def test_might_leak_flags_each_kind_of_toxic_value():
     assert scrubber.might_leak({"header": f"Bearer {API_KEY}"})
     assert scrubber.might_leak({"n": int(VISA)})
     assert not scrubber.might_leak({"id": "pi_123", "amount": 1000, "status": "ok"})
+
+
+def test_a_psp_reference_that_passes_luhn_stays_readable():
+    reference = "4242424242424242"  # Adyen references are 16 digits; some pass Luhn
+    scrubbed = Scrubber([API_KEY]).data({"pspReference": reference, "note": reference})
+
+    assert scrubbed == {"pspReference": reference, "note": "[REDACTED]"}
+
+
+def test_secrets_are_hidden_even_under_reference_keys():
+    assert Scrubber([API_KEY]).data({"psp_reference": API_KEY}) == {"psp_reference": "[REDACTED]"}

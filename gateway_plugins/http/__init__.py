@@ -7,14 +7,12 @@ core framework does not.
 """
 
 from .commands import (
-    ECHO_MISMATCH,
     OUTCOME_UNKNOWN,
     PSP_UNREACHABLE,
     Command,
     CommandPool,
     ReplyHandler,
     RequestBuilder,
-    echo_checked,
     outcome_unknown,
 )
 from .transport import (
@@ -28,7 +26,6 @@ from .transport import (
 )
 
 __all__ = [
-    "ECHO_MISMATCH",
     "OUTCOME_UNKNOWN",
     "PSP_UNREACHABLE",
     "Command",
@@ -42,6 +39,5 @@ __all__ = [
     "RetryPolicy",
     "Timeouts",
     "TransportError",
-    "echo_checked",
     "outcome_unknown",
 ]

@@ -10,9 +10,10 @@ What every PSP needs is done here once:
 * a lost reply to a money-moving call is an *unknown outcome*, never a decline:
   ``processing_error``, retry advice ``retry_later`` and the idempotency key to
   retry with; a PSP that could not be reached at all is ``try_another_gateway``;
-* an unreadable reply (HTML error page, cut-off JSON) is an unknown outcome too;
-* the echo check: a successful reply whose amount or currency differs from the
-  request is reported as a failure, never as success.
+* an unreadable reply (HTML error page, cut-off JSON) is an unknown outcome too.
+
+The echo check (a reply for another amount or currency is never a success) is
+the manager's, for every plugin: see :func:`gateway_plugins.contract.echo_checked`.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ ReplyHandler = Callable[[HttpReply, PaymentData], GatewayResponse]
 OUTCOME_UNKNOWN = "outcome_unknown"
 #: ``psp_error_code`` of a response the PSP never received.
 PSP_UNREACHABLE = "psp_unreachable"
-#: ``psp_error_code`` of a reply that failed the echo check.
-ECHO_MISMATCH = "echo_mismatch"
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class Command:
         except MalformedReply as exc:
             # We cannot tell what the PSP did from a reply we cannot read.
             return outcome_unknown(payment, self.kind, str(exc))
-        return echo_checked(response, payment)
+        return response
 
 
 class CommandPool:
@@ -105,30 +104,6 @@ def outcome_unknown(payment: PaymentData, kind: TransactionKind, detail: str) ->
     )
 
 
-def echo_checked(response: GatewayResponse, payment: PaymentData) -> GatewayResponse:
-    """``response``, or a failure when it reports success for another amount or currency."""
-    if not response.is_success or (response.amount, response.currency) == (
-        payment.amount,
-        payment.currency,
-    ):
-        return response
-    return GatewayResponse.failure(
-        payment,
-        response.kind,
-        NormalizedError(
-            ErrorCode.PROCESSING_ERROR,
-            RetryAdvice.DO_NOT_RETRY,
-            ECHO_MISMATCH,
-            f"the PSP reported {response.amount} {response.currency} for a request of "
-            f"{payment.amount} {payment.currency}; check transaction "
-            f"{response.transaction_id!r} by hand",
-        ),
-        transaction_id=response.transaction_id,
-        psp_reference=response.psp_reference,
-        raw_response=response.raw_response,
-    )
-
-
 def _failure(
     payment: PaymentData,
     kind: TransactionKind,
@@ -142,13 +117,11 @@ def _failure(
 
 
 __all__ = [
-    "ECHO_MISMATCH",
     "OUTCOME_UNKNOWN",
     "PSP_UNREACHABLE",
     "Command",
     "CommandPool",
     "ReplyHandler",
     "RequestBuilder",
-    "echo_checked",
     "outcome_unknown",
 ]

@@ -19,6 +19,7 @@ from gateway_plugins import (
     TransactionKind,
 )
 from gateway_plugins.http import (
+    INVALID_REQUEST,
     OUTCOME_UNKNOWN,
     PSP_UNREACHABLE,
     Command,
@@ -305,3 +306,16 @@ def test_a_missing_command_is_a_typed_error() -> None:
 
     with pytest.raises(OperationNotSupportedError, match="'loop' does not implement 'sale'"):
         pool.command_for("capture", pay())
+
+
+def test_a_payment_the_psp_cannot_express_fails_before_sending(
+    client: HttpClient, psp: Loopback
+) -> None:
+    def too_precise(payment: PaymentData, config: GatewayConfig) -> HttpRequest:
+        raise ValueError("amount 1.234 KWD has 3 decimal places; at most 2 allowed")
+
+    response = Command(TransactionKind.AUTH, too_precise, handle).execute(client, pay(), CONFIG)
+
+    assert response.psp_error_code == INVALID_REQUEST
+    assert response.retry_advice is RetryAdvice.DO_NOT_RETRY
+    assert psp.processed == []

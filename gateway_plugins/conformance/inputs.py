@@ -49,7 +49,11 @@ class ThreeDSecureInput:
     """``PaymentData.data`` for ``confirm_payment`` when the shopper passed the challenge."""
     failed_data: Mapping[str, Any] | None = None
     """``PaymentData.data`` for ``confirm_payment`` when the shopper failed it; ``None``
-    skips the failed-challenge part of the check."""
+    skips the failed-challenge part of the check (unless ``complete`` is given)."""
+    complete: Callable[[str, bool], object] | None = None
+    """For PSPs where the shopper answers the challenge on the PSP's own page (out of
+    band): called with the ``psp_reference`` and whether the shopper passes, before
+    ``confirm_payment``. A test PSP server provides it."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ core framework does not.
 """
 
 from .commands import (
+    INVALID_REQUEST,
     OUTCOME_UNKNOWN,
     PSP_UNREACHABLE,
     Command,
@@ -26,6 +27,7 @@ from .transport import (
 )
 
 __all__ = [
+    "INVALID_REQUEST",
     "OUTCOME_UNKNOWN",
     "PSP_UNREACHABLE",
     "Command",

@@ -31,6 +31,8 @@ ReplyHandler = Callable[[HttpReply, PaymentData], GatewayResponse]
 
 #: ``psp_error_code`` of a response whose outcome is unknown.
 OUTCOME_UNKNOWN = "outcome_unknown"
+#: ``psp_error_code`` of a payment the plugin could not turn into a request.
+INVALID_REQUEST = "invalid_request"
 #: ``psp_error_code`` of a response the PSP never received.
 PSP_UNREACHABLE = "psp_unreachable"
 
@@ -48,7 +50,12 @@ class Command:
         self, client: HttpClient, payment: PaymentData, config: GatewayConfig
     ) -> GatewayResponse:
         """Run the command; transport faults and bad replies become failed responses."""
-        request = self.build(payment, config)
+        try:
+            request = self.build(payment, config)
+        except ValueError as exc:
+            # The payment cannot be expressed for this PSP (say, 1.234 KWD at a PSP
+            # that takes two decimals): nothing was sent, and resending cannot help.
+            return _failure(payment, self.kind, INVALID_REQUEST, str(exc), RetryAdvice.DO_NOT_RETRY)
         try:
             response = self.handle(client.send(request), payment)
         except TransportError as exc:
@@ -117,6 +124,7 @@ def _failure(
 
 
 __all__ = [
+    "INVALID_REQUEST",
     "OUTCOME_UNKNOWN",
     "PSP_UNREACHABLE",
     "Command",

@@ -97,6 +97,8 @@ def three_d_secure(h: Harness) -> str | None:
         )
     s = h.session()
     _, reference = _challenge(s, three_ds.token, "challenge passed")
+    if three_ds.complete is not None:
+        three_ds.complete(reference, True)
     confirm = s.payment(
         token=three_ds.token, psp_reference=reference, data=dict(three_ds.confirm_data)
     )
@@ -105,11 +107,13 @@ def three_d_secure(h: Harness) -> str | None:
         s.call("confirm_payment", confirm), what, {K.AUTH, K.CAPTURE, K.CONFIRM, K.PENDING}
     )
     expect_echo(done, confirm, what)
-    if three_ds.failed_data is None:
+    if three_ds.failed_data is None and three_ds.complete is None:
         return "failed challenge not tried (no failed_data in the inputs)"
     _, reference = _challenge(s, three_ds.token, "challenge failed")
+    if three_ds.complete is not None:
+        three_ds.complete(reference, False)
     failed = s.payment(
-        token=three_ds.token, psp_reference=reference, data=dict(three_ds.failed_data)
+        token=three_ds.token, psp_reference=reference, data=dict(three_ds.failed_data or {})
     )
     response = s.call("confirm_payment", failed)
     if response.is_success or response.error_code is None:

@@ -24,11 +24,13 @@ is finished by ``FakeStripe.complete_3ds`` rather than a browser; idempotency
 keys never expire; POST params are read from the body only.
 """
 
+from plugins.stripe.tests.stripe_spec import parse_form
+
 from .cards import TEST_CARDS, Card, Decline
 from .ledger import Ledger, LedgerEntry, Movement
 from .objects import Reply
 from .server import FakeStripe, Fault, Injection, RecordedRequest
-from .wire import API_VERSION, parse_form
+from .wire import API_VERSION
 
 __all__ = [
     "API_VERSION",

@@ -17,12 +17,14 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from plugins.stripe.tests.stripe_spec import parse_form
+
 from .account import Account
 from .cards import TEST_CARDS, Card
 from .idempotency import IdempotencyStore
 from .ledger import Ledger
 from .objects import Reply, new_id
-from .wire import API_VERSION, ApiError, parse_form
+from .wire import API_VERSION, ApiError
 
 
 class Fault(enum.Enum):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 API_VERSION = "2020-08-27"
 
@@ -65,50 +64,6 @@ def missing(kind: str, object_id: str, param: str, *, status: int = 400) -> ApiE
 
 # ---------------------------------------------------------------------------------------------
 # Form bodies
-
-_NAME = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
-_PART = re.compile(r"\[([^\[\]]*)\]")
-
-
-def parse_form(body: bytes | str) -> dict[str, Any]:
-    """Decode a Stripe form body (or query string) into nested params.
-
-    ``a[b][c]=v`` → ``{"a": {"b": {"c": "v"}}}``; dicts whose keys are all digits
-    become lists in numeric order (``expand[0]=x`` → ``{"expand": ["x"]}``), and
-    ``expand[]=x`` appends. Values stay strings, as on the wire. Raises
-    ``ValueError`` for a malformed or conflicting name.
-    """
-    text = body.decode("utf-8") if isinstance(body, bytes) else body
-    root: dict[str, Any] = {}
-    for name, value in parse_qsl(text, keep_blank_values=True):
-        match = _NAME.fullmatch(name)
-        if match is None:
-            raise ValueError(f"malformed parameter name {name!r}")
-        parts = [match.group(1), *_PART.findall(match.group(2))]
-        node = root
-        for depth, part in enumerate(parts):
-            key = part or str(len(node))  # "a[]" appends
-            if depth == len(parts) - 1:
-                if isinstance(node.get(key), dict):
-                    raise ValueError(f"parameter {name!r} is both a value and a hash")
-                node[key] = value
-            else:
-                child = node.setdefault(key, {})
-                if not isinstance(child, dict):
-                    raise ValueError(f"parameter {name!r} is both a value and a hash")
-                node = child
-    result = _listify(root)
-    assert isinstance(result, dict)
-    return result
-
-
-def _listify(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    converted = {key: _listify(value) for key, value in node.items()}
-    if converted and all(key.isdigit() for key in converted):
-        return [converted[key] for key in sorted(converted, key=int)]
-    return converted
 
 
 def _one_of(choices: Iterable[str]) -> str:

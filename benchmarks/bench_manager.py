@@ -195,7 +195,8 @@ def figure_startup(runs: int, plugins: int = 50) -> float:
                 capture_output=True, text=True, check=True,
             ).stdout.split()  # fmt: skip
             seconds, loaded, broken = float(out[0]), int(out[1]), int(out[2])
-            assert loaded == plugins + 1 and broken == 0, f"{script.name}: {out}"
+            # the 50 generated plugins plus the bundled ones installed here
+            assert loaded >= plugins + 1 and broken == 0, f"{script.name}: {out}"
             return seconds * 1e3
 
         for script in scripts:  # warm-up: writes __pycache__, fills the file cache
@@ -205,7 +206,7 @@ def figure_startup(runs: int, plugins: int = 50) -> float:
             for i in (0, 1) if repeat % 2 == 0 else (1, 0):
                 samples[i].append(run(scripts[i]))
     manager_ms, by_hand_ms = (statistics.median(s) for s in samples)
-    print(f"3. Start-up: {plugins} entry-point plugins + the dummy, fresh interpreters")
+    print(f"3. Start-up: {plugins} entry-point plugins + the bundled ones, fresh interpreters")
     print("   timed inside the subprocess, interpreter start excluded; both sides")
     print("   import gateway_plugins (the plugin modules import it)")
     print(f"   (a) import gateway_plugins; PluginManager()  {manager_ms:7.1f} ms")

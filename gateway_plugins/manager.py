@@ -449,7 +449,8 @@ class PluginManager:
         allowed_kinds = OPERATION_KINDS[operation]
         value: GatewayResponse | None = None
         answered = False
-        for step in self._chain(gateway, operation):
+        chain = self._chains.get((payment.gateway, operation)) or self._chain(gateway, operation)
+        for step in chain:
             if step.is_gateway and value is not None and not value.is_success:
                 continue  # vetoed by a plugin before the gateway: no money moves
             try:
@@ -488,11 +489,13 @@ class PluginManager:
             if result is not None:
                 assert isinstance(result, GatewayResponse)
                 value = self._scrubbed(gateway, step, result)
-                if step.is_gateway and value.is_success:
-                    checked = echo_checked(value, payment)
-                    if checked is not value:
-                        log.error("gateway %r %s", gateway.info.id, checked.psp_error_message)
-                    value = checked
+                if (
+                    step.is_gateway
+                    and value.is_success
+                    and (value.currency != payment.currency or value.amount != payment.amount)
+                ):
+                    value = echo_checked(value, payment)
+                    log.error("gateway %r %s", gateway.info.id, value.psp_error_message)
             answered = answered or step.is_gateway
         assert value is not None, "the chain always holds the gateway"
         return value

@@ -10,6 +10,8 @@ from .exceptions import (
     GatewayPluginsError,
     GatewayUnavailableError,
     InactiveGatewayError,
+    NotificationError,
+    NotificationRejected,
     OperationNotSupportedError,
     PluginRegistrationError,
     UnknownGatewayError,
@@ -29,6 +31,7 @@ from .interface import (
 )
 from .manager import PaymentGateway, PluginManager
 from .money import AmountPrecisionError, CurrencyError, MinorUnits, WireFormat
+from .notifications import EventLog, MemoryEventLog, NotificationResult, TransactionUpdate
 
 __version__ = "0.1.0"
 
@@ -43,14 +46,19 @@ __all__ = [
     "ErrorCode",
     "ErrorMap",
     "ErrorMapping",
+    "EventLog",
     "GatewayConfig",
     "GatewayInfo",
     "GatewayPluginsError",
     "GatewayResponse",
     "GatewayUnavailableError",
     "InactiveGatewayError",
+    "MemoryEventLog",
     "MinorUnits",
     "NormalizedError",
+    "NotificationError",
+    "NotificationRejected",
+    "NotificationResult",
     "OperationNotSupportedError",
     "PaymentData",
     "PaymentGateway",
@@ -59,6 +67,7 @@ __all__ = [
     "RetryAdvice",
     "TokenConfig",
     "TransactionKind",
+    "TransactionUpdate",
     "UnknownGatewayError",
     "UnsupportedCurrencyError",
     "WireFormat",

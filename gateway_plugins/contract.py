@@ -53,6 +53,7 @@ CAPABILITY_HOOKS: dict[Capability, str] = {
     Capability.VOID: "void",
     Capability.THREE_D_SECURE: "confirm_payment",
     Capability.CLIENT_TOKEN: "get_client_token",
+    Capability.NOTIFICATIONS: "handle_notification",
 }
 
 

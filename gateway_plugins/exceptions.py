@@ -78,3 +78,30 @@ class ClientTokenError(GatewayPluginsError):
     def __init__(self, gateway_id: str, reason: str) -> None:
         super().__init__(f"gateway {gateway_id!r} could not create a client token: {reason}")
         self.gateway_id = gateway_id
+
+
+class NotificationError(GatewayPluginsError):
+    """A gateway could not handle a PSP notification; answer the PSP with a 5xx.
+
+    The PSP will deliver it again later, and nothing was recorded as seen.
+    """
+
+    def __init__(self, gateway_id: str, reason: str) -> None:
+        super().__init__(f"gateway {gateway_id!r} could not handle the notification: {reason}")
+        self.gateway_id = gateway_id
+        self.reason = reason
+
+
+class NotificationRejected(NotificationError):
+    """A notification failed verification (bad or missing signature, unreadable body).
+
+    Nothing in it was applied. Answer the sender with 401 (or 400 for a body
+    that cannot be read); never trust any of its content.
+    """
+
+    def __init__(self, gateway_id: str, reason: str) -> None:
+        GatewayPluginsError.__init__(
+            self, f"gateway {gateway_id!r} rejected the notification: {reason}"
+        )
+        self.gateway_id = gateway_id
+        self.reason = reason

@@ -38,6 +38,8 @@ argument. An implementation may omit parameters it does not use.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pluggy
 
 from .interface import (
@@ -47,6 +49,7 @@ from .interface import (
     PaymentData,
     TokenConfig,
 )
+from .notifications import NotificationResult
 
 #: The pluggy project name; also the prefix of the entry point group.
 PROJECT_NAME = "gateway_plugins"
@@ -224,4 +227,33 @@ def confirm_payment(
 
     Called: by ``PluginManager.confirm_payment`` after a response with
     ``action_required=True``; only on gateways declaring ``three_d_secure``.
+    """
+
+
+# -- Notifications ------------------------------------------------------------
+
+
+@hookspec
+def handle_notification(headers: Mapping[str, str], body: bytes) -> NotificationResult:  # type: ignore[empty-body]
+    """Verify a notification (webhook) from the PSP and say what it changed.
+
+    Arguments: ``headers``, the HTTP headers of the PSP's request, keys in
+    lower case; ``body``, the request body exactly as received (signatures
+    are computed over bytes or over fields of it, so the host must not
+    re-encode it).
+
+    Returns: a :class:`~gateway_plugins.notifications.NotificationResult`
+    whose ``updates`` hold one
+    :class:`~gateway_plugins.notifications.TransactionUpdate` per transaction
+    event (none for events that change no transaction) and whose
+    ``acknowledgement`` is the body the PSP expects back. Raise
+    :class:`~gateway_plugins.exceptions.NotificationRejected` when the
+    signature is missing or wrong, or the body cannot be read: verify
+    *before* trusting anything in it, and reject the whole notification when
+    any part fails.
+
+    Called: by ``PluginManager.handle_notification(gateway_id, headers, body)``,
+    only on the named gateway (there is no chain), and only on gateways
+    declaring the ``notifications`` capability. The same event may arrive more
+    than once; the manager drops repeats by ``TransactionUpdate.event_id``.
     """

@@ -89,6 +89,8 @@ class Capability(str, Enum):
     THREE_D_SECURE = "three_d_secure"
     CLIENT_TOKEN = "client_token"  # noqa: S105 (a capability name, not a secret)
     IDEMPOTENCY = "idempotency"
+    NOTIFICATIONS = "notifications"
+    """Verifies and translates the PSP's webhooks (hook ``handle_notification``)."""
 
 
 def _parse_amount(value: object) -> Decimal:

@@ -31,6 +31,8 @@ from .errors import ErrorCode
 from .exceptions import (
     ClientTokenError,
     InactiveGatewayError,
+    NotificationError,
+    NotificationRejected,
     OperationNotSupportedError,
     PluginRegistrationError,
     UnknownGatewayError,
@@ -45,6 +47,7 @@ from .interface import (
     TokenConfig,
     TransactionKind,
 )
+from .notifications import EventLog, MemoryEventLog, NotificationResult, TransactionUpdate
 from .scrub import Scrubber
 
 log = logging.getLogger("gateway_plugins")
@@ -118,6 +121,10 @@ class PluginManager:
     is logged (scrubbed); set ``raise_plugin_errors=True`` to re-raise instead,
     for debugging.
 
+    PSP notifications (webhooks) go through :meth:`handle_notification`; the
+    events it has seen are kept in ``event_log`` (in memory unless the host
+    gives a shared :class:`~gateway_plugins.notifications.EventLog`).
+
     One manager may serve many threads. Calls take no lock: configuration and
     registration swap in new immutable state.
     """
@@ -128,8 +135,10 @@ class PluginManager:
         discover: bool = True,
         configs: Mapping[str, GatewayConfig] | None = None,
         raise_plugin_errors: bool = False,
+        event_log: EventLog | None = None,
     ) -> None:
         self.raise_plugin_errors = raise_plugin_errors
+        self.event_log: EventLog = event_log if event_log is not None else MemoryEventLog()
         self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self._pm.add_hookspecs(hookspecs)
         self._lock = threading.RLock()
@@ -394,6 +403,74 @@ class PluginManager:
                 value = result
         assert isinstance(value, str)
         return value
+
+    def handle_notification(
+        self, gateway_id: str, headers: Mapping[str, str], body: bytes | str
+    ) -> NotificationResult:
+        """Verify a PSP notification (webhook) for ``gateway_id`` and say what it changed.
+
+        ``headers`` and ``body`` are the PSP's HTTP request as received (a
+        ``str`` body is encoded as UTF-8). Returns a
+        :class:`~gateway_plugins.notifications.NotificationResult`: apply its
+        ``updates``, ignore its ``duplicates`` (events delivered before), and
+        answer the PSP with HTTP 200 and its ``acknowledgement``.
+
+        Raises :class:`NotificationRejected` when verification fails (answer
+        401), :class:`NotificationError` when the plugin failed in another way
+        (answer 500, the PSP will retry), and the errors of :meth:`authorize`
+        for an unknown, inactive or non-notifying gateway.
+        """
+        gateway = self._active_gateway(gateway_id)
+        impl = gateway.impls.get("handle_notification")
+        if impl is None:
+            raise OperationNotSupportedError(gateway_id, "handle_notification")
+        arguments = {
+            "headers": {str(name).lower(): str(value) for name, value in headers.items()},
+            "body": body.encode("utf-8") if isinstance(body, str) else bytes(body),
+        }
+        try:
+            result = impl.function(**{name: arguments[name] for name in impl.argnames})
+        except NotificationRejected as exc:
+            log.warning("%s", gateway.scrubber.text(str(exc)))
+            raise NotificationRejected(gateway_id, gateway.scrubber.text(exc.reason)) from None
+        except Exception as exc:
+            if self.raise_plugin_errors:
+                raise
+            step = _Step(gateway.plugin_name, impl.function, (), True, True)
+            self._log_exception(gateway, step, "handle_notification", exc)
+            raise NotificationError(
+                gateway_id, f"plugin {gateway.plugin_name!r} raised {type(exc).__name__}"
+            ) from None
+        if not isinstance(result, NotificationResult):
+            raise NotificationError(
+                gateway_id,
+                f"plugin {gateway.plugin_name!r} returned {type(result).__name__}, "
+                "not a NotificationResult",
+            )
+        fresh: list[TransactionUpdate] = []
+        repeated: list[TransactionUpdate] = []
+        for update in (*result.updates, *result.duplicates):
+            update = self._scrubbed_update(gateway, update)
+            if self.event_log.first_time(f"{gateway_id}:{update.event_id}"):
+                fresh.append(update)
+            else:
+                repeated.append(update)
+        return NotificationResult(
+            updates=tuple(fresh),
+            duplicates=tuple(repeated),
+            acknowledgement=result.acknowledgement,
+        )
+
+    def _scrubbed_update(self, gateway: _Gateway, update: TransactionUpdate) -> TransactionUpdate:
+        cleaned = {
+            key: gateway.scrubber.data(value)
+            for key, value in (
+                ("raw_response", update.raw_response),
+                ("psp_error_message", update.psp_error_message),
+            )
+            if value and gateway.scrubber.leaks(value)
+        }
+        return update.model_copy(update=cleaned) if cleaned else update
 
     def _active_gateway(self, gateway_id: str) -> _Gateway:
         gateway = self._gateways.get(gateway_id)

@@ -308,7 +308,7 @@ def test_pytest_plugin_runs_one_test_per_check_and_writes_the_report(
     # The plugin without optional hooks skips 4; the one hiding void skips its 2 checks.
     assert outcomes["skipped"] == len(SKIPPED_WITHOUT_OPTIONAL_HOOKS) + 2
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*gateway conformance: dummy*", "*31 passed, 0 failed*"])
+    result.stdout.fnmatch_lines(["*gateway conformance: dummy*", "*32 passed, 0 failed*"])
 
     data = json.loads(report_file.read_text())
     reports = {r["gateway_id"]: r for r in data["reports"]}
@@ -469,7 +469,7 @@ def test_check_passes_the_dummy_with_the_inputs_it_offers(
 
     out = capsys.readouterr().out
     assert status == 0
-    assert out.startswith("Conformance of dummy 0.1.0 (gateway 'dummy'): 31 passed, 0 failed")
+    assert out.startswith("Conformance of dummy 0.1.0 (gateway 'dummy'): 32 passed, 0 failed")
     assert json.loads(report_file.read_text())["reports"][0]["ok"] is True
 
 

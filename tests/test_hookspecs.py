@@ -19,7 +19,13 @@ MONEY_HOOKS = ["authorize", "capture", "refund", "void", "process_payment", "con
 
 def test_the_contract_has_the_expected_hooks() -> None:
     assert sorted(HOOKS) == sorted(
-        [*MONEY_HOOKS, "get_client_token", "gateway_info", "configure_gateway"]
+        [
+            *MONEY_HOOKS,
+            "get_client_token",
+            "gateway_info",
+            "configure_gateway",
+            "handle_notification",
+        ]
     )
 
 
@@ -61,7 +67,8 @@ def test_client_token_hook_takes_a_token_config() -> None:
         "CreditCardInfo", "TokenConfig", "TransactionKind", "ErrorCode", "hookimpl",
         "UnknownGatewayError", "InactiveGatewayError", "UnsupportedCurrencyError",
         "OperationNotSupportedError", "PluginRegistrationError", "ClientTokenError",
-        "GatewayPluginsError",
+        "GatewayPluginsError", "TransactionUpdate", "NotificationResult",
+        "NotificationRejected", "NotificationError", "EventLog", "MemoryEventLog",
     ],
 )  # fmt: skip
 def test_public_api(name: str) -> None:
@@ -82,3 +89,7 @@ def test_the_package_is_typed() -> None:
     from importlib.resources import files
 
     assert files("gateway_plugins").joinpath("py.typed").is_file()
+
+
+def test_the_notification_hook_takes_headers_and_body() -> None:
+    assert list(inspect.signature(hookspecs.handle_notification).parameters) == ["headers", "body"]

@@ -50,10 +50,12 @@ class ThreeDSecureInput:
     failed_data: Mapping[str, Any] | None = None
     """``PaymentData.data`` for ``confirm_payment`` when the shopper failed it; ``None``
     skips the failed-challenge part of the check (unless ``complete`` is given)."""
-    complete: Callable[[str, bool], object] | None = None
+    complete: Callable[[str, bool], Mapping[str, Any] | None] | None = None
     """For PSPs where the shopper answers the challenge on the PSP's own page (out of
     band): called with the ``psp_reference`` and whether the shopper passes, before
-    ``confirm_payment``. A test PSP server provides it."""
+    ``confirm_payment``. It may return what the shopper's browser brings back (say,
+    ``{"details": {"redirectResult": …}}``), merged into that call's
+    ``PaymentData.data``. A test PSP server provides it."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class ConformanceInputs:
     """Extra ``PaymentData`` fields every payment gets (a billing address, an email …)."""
     known_failures: Mapping[str, str] = field(default_factory=dict)
     """Checks expected to fail, by check id, each with the reason (strict xfail)."""
+    notification: Callable[[], tuple[Mapping[str, str], bytes]] | None = None
+    """A genuine notification as the PSP sends it, ``(headers, body)``, signed for
+    ``config``; for gateways declaring ``notifications``. A test PSP server provides it."""
     charges_for: Callable[[str], int] | None = None
     """How many times the PSP charged the transaction with this ``psp_reference``;
     lets the idempotency check ask the PSP instead of comparing responses."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ...exceptions import ClientTokenError
 from ...interface import Capability, GatewayResponse, TransactionKind
 from ..expect import describe_failure, expect_echo, expect_success, reference_of
 from ..harness import Harness, Session
+from ..inputs import ThreeDSecureInput
 from ..registry import CheckFailed, check
 
 K = TransactionKind
@@ -81,6 +85,21 @@ def _challenge(s: Session, token: str, what: str) -> tuple[GatewayResponse, str]
     return response, reference
 
 
+def _completed(three_ds: ThreeDSecureInput, reference: str, passed: bool) -> dict[str, Any]:
+    """What the shopper's browser brought back from the PSP's challenge page, if anything."""
+    if three_ds.complete is None:
+        return {}
+    returned = three_ds.complete(reference, passed)
+    if returned is None:
+        return {}
+    if not isinstance(returned, Mapping):
+        raise CheckFailed(
+            f"ThreeDSecureInput.complete returned {type(returned).__name__}; it must return "
+            "None or a mapping of PaymentData.data for confirm_payment"
+        )
+    return dict(returned)
+
+
 @check(
     "three_d_secure",
     "the 3-D Secure input answers action_required with action data; confirm_payment with "
@@ -97,10 +116,10 @@ def three_d_secure(h: Harness) -> str | None:
         )
     s = h.session()
     _, reference = _challenge(s, three_ds.token, "challenge passed")
-    if three_ds.complete is not None:
-        three_ds.complete(reference, True)
     confirm = s.payment(
-        token=three_ds.token, psp_reference=reference, data=dict(three_ds.confirm_data)
+        token=three_ds.token,
+        psp_reference=reference,
+        data={**three_ds.confirm_data, **_completed(three_ds, reference, True)},
     )
     what = "confirm_payment after a passed challenge"
     done = expect_success(
@@ -110,10 +129,10 @@ def three_d_secure(h: Harness) -> str | None:
     if three_ds.failed_data is None and three_ds.complete is None:
         return "failed challenge not tried (no failed_data in the inputs)"
     _, reference = _challenge(s, three_ds.token, "challenge failed")
-    if three_ds.complete is not None:
-        three_ds.complete(reference, False)
     failed = s.payment(
-        token=three_ds.token, psp_reference=reference, data=dict(three_ds.failed_data or {})
+        token=three_ds.token,
+        psp_reference=reference,
+        data={**(three_ds.failed_data or {}), **_completed(three_ds, reference, False)},
     )
     response = s.call("confirm_payment", failed)
     if response.is_success or response.error_code is None:

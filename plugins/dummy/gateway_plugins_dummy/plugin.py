@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from gateway_plugins import (
@@ -19,6 +20,7 @@ from gateway_plugins import (
     GatewayConfig,
     GatewayInfo,
     GatewayResponse,
+    NotificationResult,
     PaymentData,
     TokenConfig,
     TransactionKind,
@@ -27,7 +29,7 @@ from gateway_plugins import (
 from gateway_plugins.contract import FAILURE_KINDS
 from gateway_plugins.money import ISO_MINOR_UNITS
 
-from . import tokens
+from . import tokens, webhooks
 from .errors import ERROR_MAP
 from .ledger import Authorization, Ledger, LedgerError
 from .tokens import THREE_D_SECURE_FAILED, outcome
@@ -81,7 +83,12 @@ class DummyGatewayPlugin:
             ThreeDSecureInput,
         )
 
+        secret = f"whsec_dummy_{uuid.uuid4().hex}"
+        config = GatewayConfig(
+            **{**DEFAULT_CONFIG.model_dump(), "connection_params": {webhooks.SECRET_PARAM: secret}}
+        )
         return ConformanceInputs(
+            config=config,
             success_token=tokens.SUCCESS,
             decline_tokens={
                 code: DeclineInput(token, tokens.TOKENS[token].psp_code)
@@ -89,6 +96,9 @@ class DummyGatewayPlugin:
             },
             three_d_secure=ThreeDSecureInput(
                 tokens.THREE_D_SECURE, failed_data=tokens.THREE_D_SECURE_FAILED
+            ),
+            notification=lambda: webhooks.notification(
+                secret, TransactionKind.CAPTURE, "dummy_kit", Decimal("10.00"), "USD"
             ),
         )
 
@@ -167,6 +177,12 @@ class DummyGatewayPlugin:
             return self._success(payment, kind, record)
 
         return self._once("confirm_payment", payment_information, confirm)
+
+    # -- Notifications -----------------------------------------------------------
+
+    @hookimpl
+    def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
+        return webhooks.verified_update(GATEWAY_ID, self.config, headers, body)
 
     # -- The dummy PSP -----------------------------------------------------------
 

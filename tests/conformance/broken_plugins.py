@@ -7,7 +7,9 @@ inputs come from the dummy's token table, as the dummy's own do.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from gateway_plugins_dummy import TOKENS, DummyGatewayPlugin, tokens
@@ -18,8 +20,10 @@ from gateway_plugins import (
     ErrorCode,
     GatewayInfo,
     GatewayResponse,
+    NotificationResult,
     PaymentData,
     TransactionKind,
+    TransactionUpdate,
     hookimpl,
 )
 from gateway_plugins.conformance import ConformanceInputs, DeclineInput, ThreeDSecureInput
@@ -208,6 +212,30 @@ class MisspeltHook(_Broken):
         """Meant to be ``refund``."""
 
 
+class TrustsNotifications(_Broken):
+    """Takes every notification at its word, signed or not."""
+
+    gateway_id = "broken-trusts-notifications"
+
+    @hookimpl
+    def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
+        update = TransactionUpdate(
+            event_id="evt", event_code="capture", kind=TransactionKind.CAPTURE,
+            is_success=True, psp_reference="dummy_1",
+        )  # fmt: skip
+        return NotificationResult(updates=(update,))
+
+
+class CrashesOnNotifications(_Broken):
+    """Raises on a notification it cannot read, instead of rejecting it."""
+
+    gateway_id = "broken-crashes-on-notifications"
+
+    @hookimpl
+    def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
+        return NotificationResult(updates=(json.loads(body),))
+
+
 class WithoutOptionalHooks(_Broken):
     """Not broken: no void, 3-D Secure or client tokens, and declares none of them.
 
@@ -216,9 +244,11 @@ class WithoutOptionalHooks(_Broken):
 
     gateway_id = "correct-without-optional-hooks"
     capabilities = CAPABILITIES - {
-        Capability.VOID, Capability.THREE_D_SECURE, Capability.CLIENT_TOKEN
+        Capability.VOID, Capability.THREE_D_SECURE, Capability.CLIENT_TOKEN,
+        Capability.NOTIFICATIONS,
     }  # fmt: skip
     void = None  # type: ignore[assignment]
+    handle_notification = None  # type: ignore[assignment]
     confirm_payment = None  # type: ignore[assignment]
     get_client_token = None  # type: ignore[assignment]
 
@@ -241,4 +271,7 @@ BROKEN: list[tuple[type[_Broken], str, tuple[str, ...]]] = [
     (RaisesWithCardNumber, "scrubbing", ("card number appears in an exception message",
                                          "process_payment without a payment token")),
     (MisspeltHook, "hook_signatures", ("hook 'refnud' is not in the contract",)),
+    (TrustsNotifications, "notifications", ("an empty body without headers was accepted",)),
+    (CrashesOnNotifications, "notifications", ("the plugin failed instead of answering",
+                                               "JSONDecodeError")),
 ]  # fmt: skip

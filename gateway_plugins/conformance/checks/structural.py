@@ -150,9 +150,9 @@ _NEEDS_HOOK = {
 
 @check(
     "capabilities",
-    "declared capabilities match the implemented hooks, both ways (void, three_d_secure "
-    "and client_token each exactly when their hook exists; partial or multiple captures "
-    "and refunds need capture or refund); undeclared behaviour is probed by "
+    "declared capabilities match the implemented hooks, both ways (void, three_d_secure, "
+    "client_token and notifications each exactly when their hook exists; partial or "
+    "multiple captures and refunds need capture or refund); undeclared behaviour is probed by "
     "'undeclared_capabilities'",
     structural=True,
 )

@@ -55,7 +55,8 @@ _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 #: connection_params keys whose values are wrapped in ``SecretStr`` automatically.
 _SECRET_PARAM = re.compile(
-    r"secret|password|passwd|api_?key|private|token|hmac|signing|credential|transaction_?key",
+    r"secret|password|passwd|api_?key|private|token|hmac|signing|signature|credential"
+    r"|transaction_?key",
     re.IGNORECASE,
 )
 

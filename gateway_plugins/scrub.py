@@ -34,9 +34,12 @@ SENSITIVE_KEYS = frozenset(
         "number", "card_number", "cardnumber", "pan", "account_number",
         "cvc", "cvv", "cvv2", "cvc2", "cid", "security_code", "card_code", "cardcode",
         "encrypted_card_number", "encrypted_security_code",
-        "api_key", "apikey", "x_api_key", "secret", "secret_key", "client_secret",
-        "password", "passwd", "transaction_key", "transactionkey", "private_key",
-        "hmac_key", "authorization", "proxy_authorization", "cookie",
+        "encryptedcardnumber", "encryptedsecuritycode",  # Adyen's camelCase fields
+        "datavalue",  # Authorize.Net's Accept.js token: a card for its 15 minutes
+        "api_key", "apikey", "x_api_key", "secret", "secret_key", "secretkey",
+        "client_secret", "password", "passwd", "transaction_key", "transactionkey",
+        "private_key", "privatekey", "hmac_key", "hmackey", "signature_key",
+        "signaturekey", "authorization", "proxy_authorization", "cookie",
     }
 )  # fmt: skip
 

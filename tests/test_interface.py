@@ -284,6 +284,7 @@ SECRET_PARAMS = {
     "secret_key": "secret-key-value-1",
     "password": "pa55word-value-2",
     "hmac_key": "hmac-key-value-3",
+    "signature_key": "signature-key-value-4",
 }
 
 

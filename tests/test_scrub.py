@@ -117,8 +117,10 @@ def test_does_not_look_like_pan(number):
 
 @pytest.mark.parametrize(
     "key",
-    ["cvc", "number", "api_key", "Authorization", "X-API-Key", "CVV", "card-number", "password"],
-)
+    ["cvc", "number", "api_key", "Authorization", "X-API-Key", "CVV", "card-number", "password",
+     "encryptedCardNumber", "encryptedSecurityCode", "dataValue", "transactionKey",
+     "signature_key", "hmacKey"],
+)  # fmt: skip
 def test_sensitive_key(key):
     assert is_sensitive_key(key)
 

@@ -233,7 +233,7 @@ class HttpClient:
         if not self._log.isEnabledFor(logging.DEBUG):
             return
         try:
-            shown: Any = reply.json()
+            shown: Any = reply.json("utf-8-sig")  # the same as UTF-8, less a leading BOM
         except MalformedReply:
             shown = reply.body[:500].decode("utf-8", "replace")
         self._log.debug("← %s %s body=%s", reply.status, url, self._scrubber.data(shown))

@@ -1,0 +1,156 @@
+"""The Authorize.Net gateway plugin: the JSON API over the gateway toolkit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from gateway_plugins import (
+    Capability,
+    GatewayConfig,
+    GatewayInfo,
+    GatewayResponse,
+    NotificationResult,
+    PaymentData,
+    hookimpl,
+)
+from gateway_plugins.http import CommandPool, HttpClient
+
+from . import notifications
+from .commands import GATEWAY_ID, command_pool
+from .errors import ERROR_MAP
+from .refunds import with_card_last4
+from .settings import Settings
+
+DEFAULT_CONFIG = GatewayConfig(
+    gateway_name="Authorize.Net",
+    auto_capture=True,
+    # An Authorize.Net account settles in one currency; list yours if it is not USD.
+    supported_currencies=("USD",),
+)
+
+#: No ``idempotency`` (Authorize.Net has no idempotency key; the duplicate window
+#: is no substitute), no ``three_d_secure`` (no redirect flow in this API), no
+#: ``client_token`` (Accept.js's publicClientKey is per account, not per call),
+#: no ``multiple_captures`` (a priorAuthCapture settles the authorization once).
+CAPABILITIES = frozenset(
+    {
+        Capability.PARTIAL_CAPTURE,
+        Capability.PARTIAL_REFUND,
+        Capability.MULTIPLE_REFUNDS,
+        Capability.VOID,
+        Capability.NOTIFICATIONS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Connection:
+    """A configuration, the HTTP client and the commands built for it, swapped as one."""
+
+    config: GatewayConfig
+    settings: Settings
+    client: HttpClient
+    commands: CommandPool
+
+
+class AuthorizeNetGatewayPlugin:
+    """Authorize.Net through ``createTransactionRequest`` (JSON API).
+
+    ``connection_params``: ``api_login_id`` and ``transaction_key`` (required),
+    ``endpoint`` (the whole API URL, default the sandbox) or ``base_url`` (a
+    host, ``/xml/v1/request.api`` appended), ``connect_timeout`` and
+    ``read_timeout`` in seconds, ``pool_size``, ``duplicate_window`` (seconds,
+    default 120) and ``signature_key`` (for webhooks). See the README.
+    """
+
+    def __init__(self) -> None:
+        self._connection: _Connection | None = None
+        self._lock = threading.Lock()
+
+    @hookimpl
+    def gateway_info(self) -> GatewayInfo:
+        return GatewayInfo(
+            id=GATEWAY_ID,
+            name="Authorize.Net",
+            default_config=DEFAULT_CONFIG,
+            capabilities=CAPABILITIES,
+            error_map=ERROR_MAP,
+        )
+
+    @hookimpl
+    def configure_gateway(self, config: GatewayConfig) -> None:
+        settings = Settings.from_config(config)
+        client = HttpClient(
+            settings.endpoint,
+            timeouts=settings.timeouts,
+            pool_size=settings.pool_size,
+            # No idempotency at Authorize.Net: a POST that may have arrived is never resent.
+            idempotency_header=None,
+            secrets=config.secret_values(),
+            name=GATEWAY_ID,
+        )
+        connection = _Connection(config, settings, client, command_pool(settings))
+        with self._lock:  # swap, then close the old pool: calls in flight keep theirs
+            old, self._connection = self._connection, connection
+        if old is not None:
+            old.client.close()
+
+    def _current(self) -> _Connection:
+        connection = self._connection
+        if connection is None:
+            raise RuntimeError("the Authorize.Net gateway is not configured")
+        return connection
+
+    def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
+        connection = self._current()
+        return connection.commands.execute(operation, payment, connection.client, connection.config)
+
+    @hookimpl
+    def authorize(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return self._run("authorize", payment_information)
+
+    @hookimpl
+    def capture(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        # Without a psp_reference the pool runs "sale" (authCaptureTransaction).
+        return self._run("capture", payment_information)
+
+    @hookimpl
+    def refund(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        connection = self._current()
+        payment = with_card_last4(payment_information, connection.client, connection.settings)
+        if isinstance(payment, GatewayResponse):
+            return payment  # the card lookup failed; nothing was refunded
+        return connection.commands.execute("refund", payment, connection.client, connection.config)
+
+    @hookimpl
+    def void(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return self._run("void", payment_information)
+
+    @hookimpl
+    def process_payment(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        auto = self._current().config.auto_capture
+        return self._run("sale" if auto else "authorize", payment_information)
+
+    @hookimpl
+    def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
+        connection = self._current()
+        key = connection.settings.signature_key
+        return notifications.translate(
+            GATEWAY_ID,
+            None if key is None else key.get_secret_value(),
+            connection.config,
+            headers,
+            body,
+        )

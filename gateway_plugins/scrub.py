@@ -35,6 +35,7 @@ SENSITIVE_KEYS = frozenset(
         "cvc", "cvv", "cvv2", "cvc2", "cid", "security_code", "card_code", "cardcode",
         "encrypted_card_number", "encrypted_security_code",
         "encryptedcardnumber", "encryptedsecuritycode",  # Adyen's camelCase fields
+        "encryptedexpirymonth", "encryptedexpiryyear",
         "datavalue",  # Authorize.Net's Accept.js token: a card for its 15 minutes
         "api_key", "apikey", "x_api_key", "secret", "secret_key", "secretkey",
         "client_secret", "password", "passwd", "transaction_key", "transactionkey",
@@ -56,7 +57,8 @@ _KEY_VERDICTS: dict[str, bool] = {}
 #: 16-digit ``pspReference`` passes the Luhn check one time in ten.
 REFERENCE_KEYS = frozenset(
     {"psp_reference", "pspreference", "original_reference", "originalreference",
-     "transaction_id", "trans_id", "transid", "ref_trans_id", "reftransid"}
+     "transaction_id", "trans_id", "transid", "ref_trans_id", "reftransid",
+     "paymentpspreference"}
 )  # fmt: skip
 
 

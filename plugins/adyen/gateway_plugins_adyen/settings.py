@@ -1,0 +1,113 @@
+"""The Adyen gateway's ``connection_params``, read and checked once per configuration.
+
+Every refusal names the parameter and the rule, never the value (it may be a
+key). Secrets stay out of ``repr``: a settings object may end up in a log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway_plugins import GatewayConfig
+from gateway_plugins.http import Timeouts
+
+#: Adyen's Checkout API v71 test endpoint. Live endpoints carry a per-merchant prefix.
+TEST_BASE_URL = "https://checkout-test.adyen.com/v71"
+
+
+@dataclass(frozen=True)
+class AdyenSettings:
+    """What the plugin needs from one :class:`GatewayConfig`."""
+
+    api_key: str = field(repr=False)
+    merchant_account: str
+    base_url: str = TEST_BASE_URL
+    return_url: str | None = None
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    pool_size: int = 10
+    hmac_key: bytes | None = field(default=None, repr=False)
+    """The webhook HMAC key as bytes (the Customer Area shows it as hex)."""
+
+    @classmethod
+    def from_config(cls, config: GatewayConfig) -> AdyenSettings:
+        """Read ``config.connection_params``; ``ValueError`` naming the field when one is wrong."""
+        params = config.connection_params
+        return cls(
+            api_key=_required_secret(config, "api_key"),
+            merchant_account=_required_text(params, "merchant_account"),
+            base_url=_url(params, "base_url") or TEST_BASE_URL,
+            return_url=_url(params, "return_url"),
+            timeouts=Timeouts(
+                connect=_seconds(params, "connect_timeout", Timeouts.connect),
+                read=_seconds(params, "read_timeout", Timeouts.read),
+            ),
+            pool_size=_pool_size(params),
+            hmac_key=_hmac_key(config),
+        )
+
+
+def _required_secret(config: GatewayConfig, name: str) -> str:
+    if name not in config.connection_params:
+        raise ValueError(f"connection_params.{name} is required (Adyen API key, X-API-Key)")
+    value = config.secret(name).strip()
+    if not value:
+        raise ValueError(f"connection_params.{name} must not be empty")
+    return value
+
+
+def _required_text(params: Mapping[str, Any], name: str) -> str:
+    value = params.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            f"connection_params.{name} is required: the Adyen merchant account code "
+            "payments are processed for"
+        )
+    return value.strip()
+
+
+def _url(params: Mapping[str, Any], name: str) -> str | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise ValueError(f"connection_params.{name} must be an http:// or https:// URL")
+    return value
+
+
+def _seconds(params: Mapping[str, Any], name: str, default: float) -> float:
+    value = params.get(name, default)
+    if isinstance(value, bool):
+        raise ValueError(f"connection_params.{name} must be a number of seconds")
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"connection_params.{name} must be a number of seconds") from None
+    if not 0 < seconds < 3600:
+        raise ValueError(f"connection_params.{name} must be between 0 and 3600 seconds")
+    return seconds
+
+
+def _pool_size(params: Mapping[str, Any]) -> int:
+    value = params.get("pool_size", 10)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("connection_params.pool_size must be a whole number of at least 1")
+    return value
+
+
+def _hmac_key(config: GatewayConfig) -> bytes | None:
+    if "hmac_key" not in config.connection_params:
+        return None
+    text = config.secret("hmac_key").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if not key:
+        # Never repeat the value: it is the key that proves webhooks genuine.
+        raise ValueError(
+            "connection_params.hmac_key must be the HMAC key from the Customer Area, in hex "
+            "(an even number of 0-9 a-f characters)"
+        )
+    return key

@@ -524,3 +524,46 @@ def test_check_usage_errors_exit_2(
     unwritable = tmp_path / "missing-directory" / "report.json"
     assert run_check(_check_args("dummy", "--report", str(unwritable))) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+# -- Gateways that confirm later (settle) -----------------------------------------------
+
+
+def test_an_asynchronous_gateway_passes_when_the_kit_can_settle_it() -> None:
+    from tests.conformance.async_gateway import AsyncDummy, async_inputs
+
+    report = run_conformance(async_inputs(AsyncDummy))
+
+    assert report.ok, [r.message for r in report.failures()]
+    assert report.result("over_capture").outcome is Outcome.PASS
+
+
+def test_without_settle_an_asynchronous_gateway_cannot_show_a_refusal() -> None:
+    from tests.conformance.async_gateway import AsyncDummy, async_inputs
+
+    report = run_conformance(async_inputs(AsyncDummy, settle=None))
+
+    assert report.result("over_capture").outcome is Outcome.FAIL
+    assert "succeeded (kind 'pending')" in report.result("over_capture").message
+
+
+@pytest.mark.parametrize(
+    ("plugin_name", "check_id", "words"),
+    [
+        ("ConfirmsEverything", "over_capture", ("capture of 10.01 USD of 10.00 USD authorized",
+                                                "succeeded (kind 'capture')")),
+        ("NeverConfirms", "authorize_capture", ("got no TransactionUpdate",
+                                                "when settled")),
+    ],
+)  # fmt: skip
+def test_settling_catches_what_the_webhooks_say(
+    plugin_name: str, check_id: str, words: tuple[str, ...]
+) -> None:
+    from tests.conformance import async_gateway
+
+    report = run_conformance(async_gateway.async_inputs(getattr(async_gateway, plugin_name)))
+
+    result = report.result(check_id)
+    assert result.outcome is Outcome.FAIL, result.message
+    for word in words:
+        assert word in result.message

@@ -16,10 +16,12 @@ import pluggy
 from pluggy import HookImpl
 
 from .. import hookspecs
-from ..exceptions import PluginRegistrationError
+from ..errors import NormalizedError
+from ..exceptions import NotificationError, PluginRegistrationError
 from ..interface import GatewayConfig, GatewayInfo, GatewayResponse, PaymentData, TransactionKind
 from ..manager import PluginManager
 from ..money import from_minor_units
+from ..notifications import TransactionUpdate
 from ..scrub import Scrubber
 from .expect import expect_success, reference_of
 from .inputs import ConformanceInputs, offered_inputs
@@ -37,6 +39,9 @@ KIT_CVV = "8207"
 KIT_API_KEY = "kit_canary_sk_7f3c1e9a52d04b8e"
 
 _USE_SUCCESS_TOKEN: Any = object()
+#: Operations a PSP may confirm later, and the kinds of such a "not yet" answer.
+_SETTLED_OPERATIONS = frozenset({"capture", "refund", "void"})
+_PENDING_KINDS = frozenset({TransactionKind.PENDING, TransactionKind.REFUND_ONGOING})
 
 
 def hook_implementations(plugin: object) -> dict[str, HookImpl]:
@@ -236,6 +241,7 @@ class Session:
         self.impls = harness.implementations(self.plugin)
         self.spy = Spy(self.impls) if spy else None
         self.manager = PluginManager(discover=False, configs={self.gateway_id: config})
+        self._outcomes: dict[str, TransactionUpdate] = {}
         for name, other in others:
             self.manager.register(other, name)
         try:
@@ -288,9 +294,59 @@ class Session:
         )
 
     def call(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        """Run ``operation`` through the manager, as a host does."""
+        """Run ``operation`` through the manager, as a host does.
+
+        A capture, refund or void the PSP will confirm later is followed to its
+        outcome when the inputs can ``settle`` the test PSP (see :meth:`settled`).
+        """
         result: GatewayResponse = getattr(self.manager, operation)(payment)
+        if (
+            operation in _SETTLED_OPERATIONS
+            and result.is_success
+            and result.kind in _PENDING_KINDS
+            and self.harness.inputs.settle is not None
+            and "handle_notification" in self.impls
+        ):
+            return self.settled(payment, result)
         return result
+
+    def settled(self, payment: PaymentData, pending: GatewayResponse) -> GatewayResponse:
+        """``pending`` as its notification turned out: a success of the final kind, or a failure.
+
+        Settles the test PSP, delivers what it sends through the manager, and
+        looks for the update of ``pending``'s ``transaction_id``.
+        """
+        settle = self.harness.inputs.settle
+        assert settle is not None
+        reference = pending.transaction_id
+        if reference not in self._outcomes:
+            for headers, body in settle():
+                try:
+                    result = self.manager.handle_notification(self.gateway_id, headers, body)
+                except NotificationError as exc:
+                    raise CheckFailed(
+                        f"a notification the test PSP sent when settled was not taken: {exc}"
+                    ) from None
+                for each in (*result.updates, *result.duplicates):
+                    self._outcomes.setdefault(each.transaction_id, each)
+        update = self._outcomes.get(reference)
+        if update is None:
+            raise CheckFailed(
+                f"a {pending.kind.value!r} answer (transaction {reference!r}) got no "
+                "TransactionUpdate with that transaction_id from the notifications the test "
+                "PSP sent when settled"
+            )
+        if update.is_success:
+            return pending.model_copy(update={"kind": update.kind})
+        assert update.error_code is not None
+        return GatewayResponse.failure(
+            payment,
+            update.kind,
+            NormalizedError(update.error_code, update.error_code.default_retry,
+                            update.psp_error_code, update.psp_error_message),
+            transaction_id=reference,
+            psp_reference=pending.psp_reference,
+        )  # fmt: skip
 
     def authorized(self, minor: int = 1000) -> tuple[PaymentData, GatewayResponse]:
         """An authorization of the success token (``process_payment`` without a capture

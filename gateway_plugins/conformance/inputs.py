@@ -16,7 +16,7 @@ are taken from the plugin's (``known_failures`` are merged).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,12 @@ class ConformanceInputs:
     notification: Callable[[], tuple[Mapping[str, str], bytes]] | None = None
     """A genuine notification as the PSP sends it, ``(headers, body)``, signed for
     ``config``; for gateways declaring ``notifications``. A test PSP server provides it."""
+    settle: Callable[[], Iterable[tuple[Mapping[str, str], bytes]]] | None = None
+    """For PSPs that confirm captures, refunds and voids later (answering ``pending`` or
+    ``refund_ongoing``): makes the test PSP carry out what it accepted and returns the
+    notifications it sends, ``(headers, body)`` each. The kit then follows every pending
+    answer to its outcome through ``handle_notification``, so an over-capture refused
+    by webhook counts as refused."""
     charges_for: Callable[[str], int] | None = None
     """How many times the PSP charged the transaction with this ``psp_reference``;
     lets the idempotency check ask the PSP instead of comparing responses."""

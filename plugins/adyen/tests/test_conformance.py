@@ -22,15 +22,6 @@ from plugins.adyen.tests.fake_adyen import FakeAdyen
 
 SHOPPER = "kit-shopper-1"
 
-#: Adyen accepts every capture and refund request ("received") and refuses the
-#: ones beyond the authorised or captured amount later, by webhook (CAPTURE or
-#: REFUND with success "false"; test_notifications.py proves it). The kit wants
-#: the refusal in the synchronous answer, which Adyen's API does not give.
-ASYNCHRONOUS = (
-    "Adyen answers every {what} request 201 'received' (reported as pending) and refuses one "
-    "beyond the {limit} amount only later, by a {event} webhook with success 'false'"
-)
-
 
 def _acquirer(code: str) -> Mapping[str, object]:
     return {"additional_data": {"RequestedTestAcquirerResponseCode": code}}
@@ -78,16 +69,7 @@ class TestAdyenConformance(GatewayConformanceTests):
             ),
             charges_for=fake_adyen.charges_for,
             notification=genuine_notification,
-            known_failures={
-                "multiple_captures": ASYNCHRONOUS.format(
-                    what="capture", limit="authorised", event="CAPTURE"
-                ),
-                "over_capture": ASYNCHRONOUS.format(
-                    what="capture", limit="authorised", event="CAPTURE"
-                ),
-                "multiple_refunds": ASYNCHRONOUS.format(
-                    what="refund", limit="captured", event="REFUND"
-                ),
-                "over_refund": ASYNCHRONOUS.format(what="refund", limit="captured", event="REFUND"),
-            },
+            # Captures, refunds and cancels answer "received"; the kit settles the fake
+            # and follows each to its CAPTURE/REFUND/CANCELLATION webhook.
+            settle=lambda: [(w.headers, w.body) for w in fake_adyen.settle()],
         )

@@ -52,13 +52,14 @@ def notification(
     *,
     success: bool = True,
     event_id: str | None = None,
+    transaction_id: str | None = None,
 ) -> tuple[dict[str, str], bytes]:
     """A signed notification, ``(headers, body)``, as the dummy PSP would send it."""
     event = {
         "event_id": event_id or f"evt_{uuid.uuid4().hex}",
         "kind": kind.value,
         "psp_reference": psp_reference,
-        "transaction_id": psp_reference,
+        "transaction_id": transaction_id or psp_reference,
         "amount": str(amount),
         "currency": currency,
         "success": success,

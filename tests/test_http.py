@@ -24,6 +24,8 @@ from gateway_plugins.http import (
     PSP_UNREACHABLE,
     Command,
     CommandPool,
+    Connection,
+    ConnectionSlot,
     HttpClient,
     HttpReply,
     HttpRequest,
@@ -319,3 +321,23 @@ def test_a_payment_the_psp_cannot_express_fails_before_sending(
     assert response.psp_error_code == INVALID_REQUEST
     assert response.retry_advice is RetryAdvice.DO_NOT_RETRY
     assert psp.processed == []
+
+
+def test_a_connection_slot_swaps_connections_and_closes_the_old_pool(psp: Loopback) -> None:
+    slot: ConnectionSlot[str] = ConnectionSlot("Loop")
+    with pytest.raises(RuntimeError, match="the Loop gateway is not configured"):
+        slot.get()
+    pool = CommandPool("loop", {"authorize": AUTHORIZE})
+    first = Connection(CONFIG, HttpClient(psp.url), pool, "first settings")
+    slot.replace(first)
+    psp.queue(Reply(body=APPROVED), Reply(body=APPROVED))
+    in_flight = slot.get()
+    assert in_flight.execute("authorize", pay()).is_success
+    first_pool = first.client.session.get_adapter(psp.url).poolmanager
+
+    slot.replace(Connection(CONFIG, HttpClient(psp.url), pool, "second settings"))
+
+    assert slot.configured and slot.get().settings == "second settings"
+    assert in_flight.settings == "first settings", "a call in flight keeps its connection"
+    assert len(first_pool.pools) == 0, "the old connection pool was closed"
+    assert slot.get().execute("authorize", pay()).is_success

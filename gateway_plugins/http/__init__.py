@@ -2,8 +2,9 @@
 
 ``transport`` sends requests (pooling, timeouts, safe retries, scrubbed
 transcript); ``commands`` turns operations into requests and replies into
-``GatewayResponse`` objects. Importing this package imports ``requests``; the
-core framework does not.
+``GatewayResponse`` objects; ``connection`` keeps a configured client and its
+commands together, swapped whole when the host reconfigures. Importing this
+package imports ``requests``; the core framework does not.
 """
 
 from .commands import (
@@ -16,6 +17,7 @@ from .commands import (
     RequestBuilder,
     outcome_unknown,
 )
+from .connection import Connection, ConnectionSlot
 from .transport import (
     HttpClient,
     HttpReply,
@@ -32,6 +34,8 @@ __all__ = [
     "PSP_UNREACHABLE",
     "Command",
     "CommandPool",
+    "Connection",
+    "ConnectionSlot",
     "HttpClient",
     "HttpReply",
     "HttpRequest",

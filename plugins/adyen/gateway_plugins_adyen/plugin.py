@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from gateway_plugins import (
     Capability,
@@ -16,7 +14,7 @@ from gateway_plugins import (
     PaymentData,
     hookimpl,
 )
-from gateway_plugins.http import CommandPool, HttpClient
+from gateway_plugins.http import Connection, ConnectionSlot, HttpClient
 
 from . import notifications
 from .commands import GATEWAY_ID, command_pool
@@ -44,16 +42,6 @@ CAPABILITIES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Connection:
-    """One configuration, its HTTP client and its commands, swapped as one."""
-
-    config: GatewayConfig
-    settings: AdyenSettings
-    client: HttpClient
-    commands: CommandPool
-
-
 class AdyenGatewayPlugin:
     """Adyen through the Checkout API v71.
 
@@ -64,11 +52,10 @@ class AdyenGatewayPlugin:
     """
 
     def __init__(self) -> None:
-        self._connection: _Connection | None = None
-        self._lock = threading.Lock()
+        self._slot: ConnectionSlot[AdyenSettings] = ConnectionSlot("Adyen")
 
     def __repr__(self) -> str:
-        configured = self._connection is not None
+        configured = self._slot.configured
         return f"<AdyenGatewayPlugin {'configured' if configured else 'not configured'}>"
 
     @hookimpl
@@ -92,21 +79,10 @@ class AdyenGatewayPlugin:
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )
-        connection = _Connection(config, settings, client, command_pool(settings))
-        with self._lock:  # swap, then close the old pool: calls in flight keep theirs
-            old, self._connection = self._connection, connection
-        if old is not None:
-            old.client.close()
-
-    def _configured(self) -> _Connection:
-        connection = self._connection
-        if connection is None:
-            raise RuntimeError("the Adyen gateway is not configured")
-        return connection
+        self._slot.replace(Connection(config, client, command_pool(settings), settings))
 
     def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        connection = self._configured()
-        return connection.commands.execute(operation, payment, connection.client, connection.config)
+        return self._slot.get().execute(operation, payment)
 
     @hookimpl
     def authorize(
@@ -136,7 +112,7 @@ class AdyenGatewayPlugin:
     def process_payment(
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
-        auto = self._configured().config.auto_capture
+        auto = self._slot.get().config.auto_capture
         return self._run("sale" if auto else "authorize", payment_information)
 
     @hookimpl
@@ -147,7 +123,6 @@ class AdyenGatewayPlugin:
 
     @hookimpl
     def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
-        connection = self._connection
-        if connection is None:
+        if not self._slot.configured:
             raise NotificationRejected(GATEWAY_ID, "the Adyen gateway is not configured")
-        return notifications.handle(body, connection.settings.hmac_key)
+        return notifications.handle(body, self._slot.get().settings.hmac_key)

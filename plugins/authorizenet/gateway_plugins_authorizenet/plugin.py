@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from gateway_plugins import (
     Capability,
@@ -15,7 +13,7 @@ from gateway_plugins import (
     PaymentData,
     hookimpl,
 )
-from gateway_plugins.http import CommandPool, HttpClient
+from gateway_plugins.http import Connection, ConnectionSlot, HttpClient
 
 from . import notifications
 from .commands import GATEWAY_ID, command_pool
@@ -45,16 +43,6 @@ CAPABILITIES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Connection:
-    """A configuration, the HTTP client and the commands built for it, swapped as one."""
-
-    config: GatewayConfig
-    settings: Settings
-    client: HttpClient
-    commands: CommandPool
-
-
 class AuthorizeNetGatewayPlugin:
     """Authorize.Net through ``createTransactionRequest`` (JSON API).
 
@@ -66,8 +54,7 @@ class AuthorizeNetGatewayPlugin:
     """
 
     def __init__(self) -> None:
-        self._connection: _Connection | None = None
-        self._lock = threading.Lock()
+        self._slot: ConnectionSlot[Settings] = ConnectionSlot("Authorize.Net")
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:
@@ -91,21 +78,10 @@ class AuthorizeNetGatewayPlugin:
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )
-        connection = _Connection(config, settings, client, command_pool(settings))
-        with self._lock:  # swap, then close the old pool: calls in flight keep theirs
-            old, self._connection = self._connection, connection
-        if old is not None:
-            old.client.close()
-
-    def _current(self) -> _Connection:
-        connection = self._connection
-        if connection is None:
-            raise RuntimeError("the Authorize.Net gateway is not configured")
-        return connection
+        self._slot.replace(Connection(config, client, command_pool(settings), settings))
 
     def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        connection = self._current()
-        return connection.commands.execute(operation, payment, connection.client, connection.config)
+        return self._slot.get().execute(operation, payment)
 
     @hookimpl
     def authorize(
@@ -124,11 +100,11 @@ class AuthorizeNetGatewayPlugin:
     def refund(
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
-        connection = self._current()
+        connection = self._slot.get()
         payment = with_card_last4(payment_information, connection.client, connection.settings)
         if isinstance(payment, GatewayResponse):
             return payment  # the card lookup failed; nothing was refunded
-        return connection.commands.execute("refund", payment, connection.client, connection.config)
+        return connection.execute("refund", payment)
 
     @hookimpl
     def void(
@@ -140,12 +116,12 @@ class AuthorizeNetGatewayPlugin:
     def process_payment(
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
-        auto = self._current().config.auto_capture
+        auto = self._slot.get().config.auto_capture
         return self._run("sale" if auto else "authorize", payment_information)
 
     @hookimpl
     def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
-        connection = self._current()
+        connection = self._slot.get()
         key = connection.settings.signature_key
         return notifications.translate(
             GATEWAY_ID,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-
 from gateway_plugins import (
     Capability,
     ClientTokenError,
@@ -15,7 +12,14 @@ from gateway_plugins import (
     TokenConfig,
     hookimpl,
 )
-from gateway_plugins.http import HttpClient, MalformedReply, Timeouts, TransportError
+from gateway_plugins.http import (
+    Connection,
+    ConnectionSlot,
+    HttpClient,
+    MalformedReply,
+    Timeouts,
+    TransportError,
+)
 
 from .commands import COMMANDS, GATEWAY_ID, client_token_request
 from .errors import ERROR_MAP
@@ -43,14 +47,6 @@ CAPABILITIES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Connection:
-    """A configuration and the HTTP client built for it, swapped as one."""
-
-    config: GatewayConfig
-    client: HttpClient
-
-
 class StripeGatewayPlugin:
     """Stripe through PaymentIntents.
 
@@ -61,8 +57,7 @@ class StripeGatewayPlugin:
     """
 
     def __init__(self) -> None:
-        self._connection: _Connection | None = None
-        self._lock = threading.Lock()
+        self._slot: ConnectionSlot[None] = ConnectionSlot("Stripe")
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:
@@ -91,16 +86,10 @@ class StripeGatewayPlugin:
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )
-        with self._lock:  # swap, then close the old pool: calls in flight keep theirs
-            old, self._connection = self._connection, _Connection(config, client)
-        if old is not None:
-            old.client.close()
+        self._slot.replace(Connection(config, client, COMMANDS, None))
 
     def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        connection = self._connection
-        if connection is None:
-            raise RuntimeError("the Stripe gateway is not configured")
-        return COMMANDS.execute(operation, payment, connection.client, connection.config)
+        return self._slot.get().execute(operation, payment)
 
     @hookimpl
     def authorize(
@@ -130,8 +119,7 @@ class StripeGatewayPlugin:
     def process_payment(
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
-        connection = self._connection
-        auto = connection is not None and connection.config.auto_capture
+        auto = self._slot.get().config.auto_capture
         return self._run("sale" if auto else "authorize", payment_information)
 
     @hookimpl
@@ -142,9 +130,7 @@ class StripeGatewayPlugin:
 
     @hookimpl
     def get_client_token(self, token_config: TokenConfig, previous_value: str | None) -> str:
-        connection = self._connection
-        if connection is None:
-            raise RuntimeError("the Stripe gateway is not configured")
+        connection = self._slot.get()
         try:
             reply = connection.client.send(client_token_request(token_config.customer_id))
             body = reply.json()

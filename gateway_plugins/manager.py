@@ -293,7 +293,11 @@ class PluginManager:
         try:
             return self._configured(gateway, config)
         except _ConfigurationRefused as exc:
-            log.warning("gateway %r is not configured: %s", gateway.info.id, exc)
+            # A gateway that needs credentials refuses its own defaults: that is
+            # "not set up yet", not a fault, unless the host gave the configuration.
+            given = gateway.info.id in self._configs
+            log.log(logging.WARNING if given else logging.INFO,
+                    "gateway %r is not configured: %s", gateway.info.id, exc)  # fmt: skip
             return replace(gateway, problem=f"configuration refused: {exc}")
 
     def _install(self, gateway: _Gateway) -> None:

@@ -501,3 +501,27 @@ def test_an_implementation_may_omit_arguments_it_does_not_use(
 
     assert manager.authorize(pay()).is_success
     assert Counter.count == 1
+
+
+class NeedsCredentials(FakeGateway):
+    """Refuses any configuration without an api_key, its default included."""
+
+    @hookimpl
+    def configure_gateway(self, config: GatewayConfig) -> None:
+        if "api_key" not in config.connection_params:
+            raise ValueError("connection_params.api_key is required")
+        self.config = config
+
+
+def test_refused_defaults_are_news_but_a_refused_host_configuration_is_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="gateway_plugins"):
+        PluginManager(discover=False).register(NeedsCredentials("creds"), "a")
+        PluginManager(
+            discover=False,
+            configs={"creds": GatewayConfig(gateway_name="C", supported_currencies="USD")},
+        ).register(NeedsCredentials("creds"), "b")
+
+    levels = [r.levelno for r in caplog.records if "is not configured" in r.getMessage()]
+    assert levels == [logging.INFO, logging.WARNING]

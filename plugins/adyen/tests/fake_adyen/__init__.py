@@ -28,9 +28,11 @@
 References (``pspReference``, stored ids) are 16 characters starting with a letter.
 """
 
+from gateway_plugins.testing import Fault, Injection
+
 from .cards import HOLDER_NAME_TRIGGERS, REFUSAL_REASONS, THREE_DS_CARDS, Card
 from .ledger import Ledger, LedgerEntry, Payment
-from .server import FakeAdyen, Fault, Injection, RecordedRequest, SpecViolation
+from .server import FakeAdyen, RecordedRequest, SpecViolation
 from .webhooks import Webhook, hmac_signature, signing_text
 
 __all__ = [

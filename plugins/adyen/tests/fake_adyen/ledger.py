@@ -6,10 +6,10 @@ The ledger is append-only, for tests to assert on: "authorised once",
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
+
+from gateway_plugins import testing
 
 from .cards import Card
 
@@ -78,31 +78,8 @@ class LedgerEntry:
     detail: str | None = None
 
 
-class Ledger:
+class Ledger(testing.Ledger[LedgerEntry]):
     """Append-only record of state changes, plus executions and replays per idempotency key."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[LedgerEntry] = []
-        self._executions: Counter[str] = Counter()
-        self._replays: Counter[str] = Counter()
-
-    def record(self, entry: LedgerEntry) -> None:
-        with self._lock:
-            self._entries.append(entry)
-
-    def count_execution(self, key: str) -> None:
-        with self._lock:
-            self._executions[key] += 1
-
-    def count_replay(self, key: str) -> None:
-        with self._lock:
-            self._replays[key] += 1
-
-    @property
-    def entries(self) -> list[LedgerEntry]:
-        with self._lock:
-            return list(self._entries)
 
     def of_kind(self, *kinds: EntryKind) -> list[LedgerEntry]:
         return [entry for entry in self.entries if entry.kind in kinds]
@@ -129,13 +106,3 @@ class Ledger:
             elif entry.payment == payment and entry.kind == "refund_failed":
                 total -= entry.value
         return total
-
-    def executions(self, key: str) -> int:
-        """How often a request with this idempotency key reached its endpoint."""
-        with self._lock:
-            return self._executions[key]
-
-    def replays(self, key: str) -> int:
-        """How often a stored reply was replayed for this idempotency key."""
-        with self._lock:
-            return self._replays[key]

@@ -23,6 +23,8 @@ filters and batch reports are not simulated. The webhook events are handed
 to the test (``notifications()``), not POSTed anywhere.
 """
 
+from gateway_plugins.testing import Fault, Injection
+
 from .account import Account, Refusal, Transaction
 from .cards import (
     AVS_BY_ZIP,
@@ -37,7 +39,7 @@ from .cards import (
 )
 from .ledger import Ledger, LedgerEntry, Movement
 from .schema import SEQUENCES, Pairs, SchemaError
-from .server import API_PATH, FakeAuthorizeNet, Fault, Injection, RecordedRequest, decimal_of
+from .server import API_PATH, FakeAuthorizeNet, RecordedRequest, decimal_of
 from .wire import BOM
 
 __all__ = [

@@ -5,10 +5,11 @@ Amounts are ``Decimal`` in the account's currency, as the API writes them.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, NamedTuple
+
+from gateway_plugins import testing
 
 EntryKind = Literal["authorization", "capture", "void", "refund", "decline", "held", "settle"]
 
@@ -40,21 +41,8 @@ class LedgerEntry:
     detail: str | None = None
 
 
-class Ledger:
-    """Append-only record of state changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[LedgerEntry] = []
-
-    def record(self, entry: LedgerEntry) -> None:
-        with self._lock:
-            self._entries.append(entry)
-
-    @property
-    def entries(self) -> list[LedgerEntry]:
-        with self._lock:
-            return list(self._entries)
+class Ledger(testing.Ledger[LedgerEntry]):
+    """Append-only record of state changes (no idempotency keys: nothing is counted)."""
 
     def _movements(self, kind: EntryKind) -> list[Movement]:
         return [Movement(e.trans_id, e.amount) for e in self.entries if e.kind == kind]

@@ -24,12 +24,13 @@ is finished by ``FakeStripe.complete_3ds`` rather than a browser; idempotency
 keys never expire; POST params are read from the body only.
 """
 
+from gateway_plugins.testing import Fault, Injection
 from plugins.stripe.tests.stripe_spec import parse_form
 
 from .cards import TEST_CARDS, Card, Decline
 from .ledger import Ledger, LedgerEntry, Movement
 from .objects import Reply
-from .server import FakeStripe, Fault, Injection, RecordedRequest
+from .server import FakeStripe, RecordedRequest
 from .wire import API_VERSION
 
 __all__ = [

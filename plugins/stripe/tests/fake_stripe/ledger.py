@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
+
+from gateway_plugins import testing
 
 EntryKind = Literal["authorization", "capture", "void", "refund", "refund_failed", "decline"]
 
@@ -38,36 +38,16 @@ class LedgerEntry:
     detail: str | None = None
 
 
-class Ledger:
+class Ledger(testing.Ledger[LedgerEntry]):
     """Append-only record of state changes, plus executions and replays per idempotency key.
 
     An idempotent replay changes nothing, so it adds no entry: after a dropped
     reply and a retry with the same key, ``charges()`` still has one row,
-    ``executions(key) == 1`` and ``replays(key) == 1``.
+    ``executions(key) == 1`` and ``replays(key) == 1``. Replays and the
+    idempotency layer's refusals (409, ``idempotency_error``) are no
+    executions; a request refused for invalid params is one (it ran, and
+    Stripe keeps no reply for it, so the key stays usable).
     """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[LedgerEntry] = []
-        self._executions: Counter[str] = Counter()
-        self._replays: Counter[str] = Counter()
-
-    def record(self, entry: LedgerEntry) -> None:
-        with self._lock:
-            self._entries.append(entry)
-
-    def count_execution(self, idempotency_key: str) -> None:
-        with self._lock:
-            self._executions[idempotency_key] += 1
-
-    def count_replay(self, idempotency_key: str) -> None:
-        with self._lock:
-            self._replays[idempotency_key] += 1
-
-    @property
-    def entries(self) -> list[LedgerEntry]:
-        with self._lock:
-            return list(self._entries)
 
     def _movements(self, kind: EntryKind) -> list[Movement]:
         return [Movement(e.payment_intent, e.amount) for e in self.entries if e.kind == kind]
@@ -105,18 +85,3 @@ class Ledger:
     def refunded(self, payment_intent: str) -> int:
         """Total refunded (not failed) on one PaymentIntent, in minor units."""
         return sum(amount for pi, amount in self.refunds() if pi == payment_intent)
-
-    def executions(self, idempotency_key: str) -> int:
-        """How often a request with this key reached its endpoint.
-
-        Replays and the idempotency layer's refusals (409, ``idempotency_error``)
-        do not count; a request refused for invalid params does (it ran, and
-        Stripe keeps no reply for it, so the key stays usable).
-        """
-        with self._lock:
-            return self._executions[idempotency_key]
-
-    def replays(self, idempotency_key: str) -> int:
-        """How often a stored reply was replayed for this key."""
-        with self._lock:
-            return self._replays[idempotency_key]

@@ -3,8 +3,9 @@
 ``transport`` sends requests (pooling, timeouts, safe retries, scrubbed
 transcript); ``commands`` turns operations into requests and replies into
 ``GatewayResponse`` objects; ``connection`` keeps a configured client and its
-commands together, swapped whole when the host reconfigures. Importing this
-package imports ``requests``; the core framework does not.
+commands together, swapped whole when the host reconfigures; ``hooks`` maps
+the money hooks onto those commands. Importing this package imports
+``requests``; the core framework does not.
 """
 
 from .commands import (
@@ -18,6 +19,7 @@ from .commands import (
     outcome_unknown,
 )
 from .connection import Connection, ConnectionSlot
+from .hooks import CommandHooks
 from .transport import (
     HttpClient,
     HttpReply,
@@ -33,6 +35,7 @@ __all__ = [
     "OUTCOME_UNKNOWN",
     "PSP_UNREACHABLE",
     "Command",
+    "CommandHooks",
     "CommandPool",
     "Connection",
     "ConnectionSlot",

@@ -14,7 +14,7 @@ from gateway_plugins import (
     PaymentData,
     hookimpl,
 )
-from gateway_plugins.http import Connection, ConnectionSlot, HttpClient
+from gateway_plugins.http import CommandHooks, Connection, ConnectionSlot, HttpClient
 
 from . import notifications
 from .commands import GATEWAY_ID, command_pool
@@ -42,7 +42,7 @@ CAPABILITIES = frozenset(
 )
 
 
-class AdyenGatewayPlugin:
+class AdyenGatewayPlugin(CommandHooks):
     """Adyen through the Checkout API v71.
 
     ``connection_params``: ``api_key`` (required), ``merchant_account``
@@ -51,11 +51,14 @@ class AdyenGatewayPlugin:
     ``connect_timeout`` and ``read_timeout`` in seconds, ``pool_size``.
     """
 
+    # authorize, capture, refund, void and process_payment come from CommandHooks:
+    # each runs the command of the same name in commands.py.
+
     def __init__(self) -> None:
-        self._slot: ConnectionSlot[AdyenSettings] = ConnectionSlot("Adyen")
+        self.slot: ConnectionSlot[AdyenSettings] = ConnectionSlot("Adyen")
 
     def __repr__(self) -> str:
-        configured = self._slot.configured
+        configured = self.slot.configured
         return f"<AdyenGatewayPlugin {'configured' if configured else 'not configured'}>"
 
     @hookimpl
@@ -79,50 +82,16 @@ class AdyenGatewayPlugin:
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )
-        self._slot.replace(Connection(config, client, command_pool(settings), settings))
-
-    def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        return self._slot.get().execute(operation, payment)
-
-    @hookimpl
-    def authorize(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("authorize", payment_information)
-
-    @hookimpl
-    def capture(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("capture", payment_information)
-
-    @hookimpl
-    def refund(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("refund", payment_information)
-
-    @hookimpl
-    def void(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("void", payment_information)
-
-    @hookimpl
-    def process_payment(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        auto = self._slot.get().config.auto_capture
-        return self._run("sale" if auto else "authorize", payment_information)
+        self.slot.replace(Connection(config, client, command_pool(settings), settings))
 
     @hookimpl
     def confirm_payment(
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
-        return self._run("confirm_payment", payment_information)
+        return self.slot.get().execute("confirm_payment", payment_information)
 
     @hookimpl
     def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
-        if not self._slot.configured:
+        if not self.slot.configured:
             raise NotificationRejected(GATEWAY_ID, "the Adyen gateway is not configured")
-        return notifications.handle(body, self._slot.get().settings.hmac_key)
+        return notifications.handle(body, self.slot.get().settings.hmac_key)

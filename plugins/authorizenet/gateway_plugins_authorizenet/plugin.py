@@ -13,7 +13,7 @@ from gateway_plugins import (
     PaymentData,
     hookimpl,
 )
-from gateway_plugins.http import Connection, ConnectionSlot, HttpClient
+from gateway_plugins.http import CommandHooks, Connection, ConnectionSlot, HttpClient
 
 from . import notifications
 from .commands import GATEWAY_ID, command_pool
@@ -43,7 +43,7 @@ CAPABILITIES = frozenset(
 )
 
 
-class AuthorizeNetGatewayPlugin:
+class AuthorizeNetGatewayPlugin(CommandHooks):
     """Authorize.Net through ``createTransactionRequest`` (JSON API).
 
     ``connection_params``: ``api_login_id`` and ``transaction_key`` (required),
@@ -53,8 +53,11 @@ class AuthorizeNetGatewayPlugin:
     default 120) and ``signature_key`` (for webhooks). See the README.
     """
 
+    # authorize, capture, refund, void and process_payment come from CommandHooks:
+    # each runs the command of the same name in commands.py (refund is our own, below).
+
     def __init__(self) -> None:
-        self._slot: ConnectionSlot[Settings] = ConnectionSlot("Authorize.Net")
+        self.slot: ConnectionSlot[Settings] = ConnectionSlot("Authorize.Net")
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:
@@ -78,50 +81,21 @@ class AuthorizeNetGatewayPlugin:
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )
-        self._slot.replace(Connection(config, client, command_pool(settings), settings))
-
-    def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        return self._slot.get().execute(operation, payment)
-
-    @hookimpl
-    def authorize(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("authorize", payment_information)
-
-    @hookimpl
-    def capture(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        # Without a psp_reference the pool runs "sale" (authCaptureTransaction).
-        return self._run("capture", payment_information)
+        self.slot.replace(Connection(config, client, command_pool(settings), settings))
 
     @hookimpl
     def refund(
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
-        connection = self._slot.get()
+        connection = self.slot.get()
         payment = with_card_last4(payment_information, connection.client, connection.settings)
         if isinstance(payment, GatewayResponse):
             return payment  # the card lookup failed; nothing was refunded
         return connection.execute("refund", payment)
 
     @hookimpl
-    def void(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("void", payment_information)
-
-    @hookimpl
-    def process_payment(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        auto = self._slot.get().config.auto_capture
-        return self._run("sale" if auto else "authorize", payment_information)
-
-    @hookimpl
     def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
-        connection = self._slot.get()
+        connection = self.slot.get()
         key = connection.settings.signature_key
         return notifications.translate(
             GATEWAY_ID,

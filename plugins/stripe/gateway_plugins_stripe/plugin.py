@@ -13,6 +13,7 @@ from gateway_plugins import (
     hookimpl,
 )
 from gateway_plugins.http import (
+    CommandHooks,
     Connection,
     ConnectionSlot,
     HttpClient,
@@ -47,7 +48,7 @@ CAPABILITIES = frozenset(
 )
 
 
-class StripeGatewayPlugin:
+class StripeGatewayPlugin(CommandHooks):
     """Stripe through PaymentIntents.
 
     ``connection_params``: ``secret_key`` (required, ``sk_test_…``/``sk_live_…``),
@@ -56,8 +57,11 @@ class StripeGatewayPlugin:
     the shopper back after a 3-D Secure redirect).
     """
 
+    # authorize, capture, refund, void and process_payment come from CommandHooks:
+    # each runs the command of the same name in commands.py.
+
     def __init__(self) -> None:
-        self._slot: ConnectionSlot[None] = ConnectionSlot("Stripe")
+        self.slot: ConnectionSlot[None] = ConnectionSlot("Stripe")
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:
@@ -86,51 +90,17 @@ class StripeGatewayPlugin:
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )
-        self._slot.replace(Connection(config, client, COMMANDS, None))
-
-    def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        return self._slot.get().execute(operation, payment)
-
-    @hookimpl
-    def authorize(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("authorize", payment_information)
-
-    @hookimpl
-    def capture(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("capture", payment_information)
-
-    @hookimpl
-    def refund(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("refund", payment_information)
-
-    @hookimpl
-    def void(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        return self._run("void", payment_information)
-
-    @hookimpl
-    def process_payment(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        auto = self._slot.get().config.auto_capture
-        return self._run("sale" if auto else "authorize", payment_information)
+        self.slot.replace(Connection(config, client, COMMANDS, None))
 
     @hookimpl
     def confirm_payment(
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
-        return self._run("confirm_payment", payment_information)
+        return self.slot.get().execute("confirm_payment", payment_information)
 
     @hookimpl
     def get_client_token(self, token_config: TokenConfig, previous_value: str | None) -> str:
-        connection = self._slot.get()
+        connection = self.slot.get()
         try:
             reply = connection.client.send(client_token_request(token_config.customer_id))
             body = reply.json()

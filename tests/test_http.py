@@ -95,6 +95,14 @@ def test_a_post_without_a_key_is_never_repeated(client: HttpClient, psp: Loopbac
     assert reply.status == 503 and len(psp.processed) == 1
 
 
+def test_a_read_only_post_is_retried_like_a_get(client: HttpClient, psp: Loopback) -> None:
+    psp.queue(Reply(503))
+
+    reply = client.send(HttpRequest("POST", "/v1/lookup", json={"id": "1"}, read_only=True))
+
+    assert (reply.status, reply.attempts, len(psp.processed)) == (200, 2, 2)
+
+
 def test_a_post_with_a_key_is_retried_with_the_same_key(client: HttpClient, psp: Loopback) -> None:
     psp.queue(Reply(500), Reply(429))
 

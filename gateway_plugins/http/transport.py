@@ -80,6 +80,9 @@ class HttpRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     idempotency_key: str | None = None
     """Sent as the idempotency header; makes a ``POST`` safe to retry."""
+    read_only: bool = False
+    """The call changes nothing at the PSP (a lookup sent as ``POST``, as some
+    APIs do), so it is safe to retry like a ``GET``."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ class HttpClient:
     def send(self, request: HttpRequest) -> HttpReply:
         """Send ``request``, retrying only what is safe; see the module docstring."""
         headers = dict(request.headers)
-        safe = request.method in ("GET", "HEAD")
+        safe = request.read_only or request.method in ("GET", "HEAD")
         if request.idempotency_key is not None and self.idempotency_header:
             headers[self.idempotency_header] = request.idempotency_key
             safe = True

@@ -16,6 +16,7 @@ The lookup is a read: when it fails no money moved, so the answer is a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from gateway_plugins import (
@@ -55,7 +56,8 @@ def with_card_last4(
         reference = referenced_transaction(payment)
     except ValueError:
         return payment
-    request = envelope("getTransactionDetailsRequest", settings, payment, transId=reference)
+    lookup = envelope("getTransactionDetailsRequest", settings, payment, transId=reference)
+    request = replace(lookup, read_only=True)  # a lookup: resending it cannot charge
     try:
         body = read_body(client.send(request))
     except (TransportError, MalformedReply) as exc:

@@ -322,7 +322,7 @@ def test_a_failed_card_lookup_refunds_nothing(
     manager: PluginManager, fake_authorizenet: FakeAuthorizeNet
 ) -> None:
     reference = sold(manager)
-    fake_authorizenet.inject(Fault.STATUS_503)
+    fake_authorizenet.inject(Fault.STATUS_503, times=3)  # every try of the lookup
 
     lost = manager.refund(follow(reference))
     unknown = manager.refund(follow("40000000000"))
@@ -331,6 +331,21 @@ def test_a_failed_card_lookup_refunds_nothing(
     assert lost.idempotency_key is None  # not an unknown outcome: nothing was sent to refund
     assert unknown.psp_error_code == "E00040" and unknown.kind is TransactionKind.REFUND
     assert fake_authorizenet.ledger.refunds() == []
+
+
+def test_the_card_lookup_is_retried_as_it_changes_nothing(
+    manager: PluginManager, fake_authorizenet: FakeAuthorizeNet
+) -> None:
+    reference = sold(manager)
+    fake_authorizenet.inject(Fault.DROP_AFTER_PROCESSING)  # the lookup's reply is lost
+
+    response = manager.refund(follow(reference))
+
+    assert response.is_success, response.psp_error_message
+    names = [r.method_name for r in fake_authorizenet.requests]
+    assert names == ["createTransactionRequest", "getTransactionDetailsRequest",
+                     "getTransactionDetailsRequest", "createTransactionRequest"]  # fmt: skip
+    assert fake_authorizenet.ledger.refunded(reference) == Decimal("10.00")
 
 
 def test_refunds_wait_for_settlement() -> None:

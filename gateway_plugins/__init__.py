@@ -2,36 +2,86 @@
 
 Hosts call a :class:`PluginManager`; plugins implement the hooks in
 :mod:`gateway_plugins.hookspecs`, marked with :data:`hookimpl`.
+
+The names below are imported on first use: pytest loads the conformance kit's
+plugin in every run of any project that has gateway-plugins installed, and
+that must not cost the import of pydantic and the whole framework.
 """
 
-from .errors import ErrorCode, ErrorMap, ErrorMapping, NormalizedError, RetryAdvice
-from .exceptions import (
-    ClientTokenError,
-    GatewayPluginsError,
-    GatewayUnavailableError,
-    InactiveGatewayError,
-    NotificationError,
-    NotificationRejected,
-    OperationNotSupportedError,
-    PluginRegistrationError,
-    UnknownGatewayError,
-    UnsupportedCurrencyError,
-)
-from .hookspecs import ENTRY_POINT_GROUP, hookimpl
-from .interface import (
-    AddressData,
-    Capability,
-    CreditCardInfo,
-    GatewayConfig,
-    GatewayInfo,
-    GatewayResponse,
-    PaymentData,
-    TokenConfig,
-    TransactionKind,
-)
-from .manager import PaymentGateway, PluginManager
-from .money import AmountPrecisionError, CurrencyError, MinorUnits, WireFormat
-from .notifications import EventLog, MemoryEventLog, NotificationResult, TransactionUpdate
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import ErrorCode, ErrorMap, ErrorMapping, NormalizedError, RetryAdvice
+    from .exceptions import (
+        ClientTokenError,
+        GatewayPluginsError,
+        GatewayUnavailableError,
+        InactiveGatewayError,
+        NotificationError,
+        NotificationRejected,
+        OperationNotSupportedError,
+        PluginRegistrationError,
+        UnknownGatewayError,
+        UnsupportedCurrencyError,
+    )
+    from .hookspecs import ENTRY_POINT_GROUP, hookimpl
+    from .interface import (
+        AddressData,
+        Capability,
+        CreditCardInfo,
+        GatewayConfig,
+        GatewayInfo,
+        GatewayResponse,
+        PaymentData,
+        TokenConfig,
+        TransactionKind,
+    )
+    from .manager import PaymentGateway, PluginManager
+    from .money import AmountPrecisionError, CurrencyError, MinorUnits, WireFormat
+    from .notifications import EventLog, MemoryEventLog, NotificationResult, TransactionUpdate
+
+#: Each public name and the module it lives in.
+_EXPORTS = {
+    "AddressData": "interface",
+    "AmountPrecisionError": "money",
+    "Capability": "interface",
+    "ClientTokenError": "exceptions",
+    "CreditCardInfo": "interface",
+    "CurrencyError": "money",
+    "ENTRY_POINT_GROUP": "hookspecs",
+    "ErrorCode": "errors",
+    "ErrorMap": "errors",
+    "ErrorMapping": "errors",
+    "EventLog": "notifications",
+    "GatewayConfig": "interface",
+    "GatewayInfo": "interface",
+    "GatewayPluginsError": "exceptions",
+    "GatewayResponse": "interface",
+    "GatewayUnavailableError": "exceptions",
+    "InactiveGatewayError": "exceptions",
+    "MemoryEventLog": "notifications",
+    "MinorUnits": "money",
+    "NormalizedError": "errors",
+    "NotificationError": "exceptions",
+    "NotificationRejected": "exceptions",
+    "NotificationResult": "notifications",
+    "OperationNotSupportedError": "exceptions",
+    "PaymentData": "interface",
+    "PaymentGateway": "manager",
+    "PluginManager": "manager",
+    "PluginRegistrationError": "exceptions",
+    "RetryAdvice": "errors",
+    "TokenConfig": "interface",
+    "TransactionKind": "interface",
+    "TransactionUpdate": "notifications",
+    "UnknownGatewayError": "exceptions",
+    "UnsupportedCurrencyError": "exceptions",
+    "WireFormat": "money",
+    "hookimpl": "hookspecs",
+}
 
 __version__ = "0.1.0"
 
@@ -73,3 +123,16 @@ __all__ = [
     "WireFormat",
     "hookimpl",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

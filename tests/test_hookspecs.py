@@ -93,3 +93,23 @@ def test_the_package_is_typed() -> None:
 
 def test_the_notification_hook_takes_headers_and_body() -> None:
     assert list(inspect.signature(hookspecs.handle_notification).parameters) == ["headers", "body"]
+
+
+def test_every_public_name_resolves() -> None:
+    for name in gateway_plugins.__all__:
+        assert getattr(gateway_plugins, name) is not None, name
+    with pytest.raises(AttributeError, match="no attribute 'PaymentDta'"):
+        gateway_plugins.PaymentDta  # noqa: B018
+
+
+def test_the_pytest_plugin_loads_nothing_of_the_framework() -> None:
+    import subprocess
+    import sys
+
+    # pytest loads it in every run of every project that has gateway-plugins installed.
+    code = (
+        "import sys, gateway_plugins.conformance.pytest_plugin; "
+        "print(sorted(m for m in ('pydantic', 'gateway_plugins.interface') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

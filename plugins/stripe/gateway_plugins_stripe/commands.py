@@ -25,8 +25,11 @@ GATEWAY_ID = "stripe"
 
 #: PaymentIntent fields kept in ``raw_response``; the rest (``client_secret``
 #: above all) stays out of the host's database.
-_KEPT = ("id", "object", "status", "amount", "amount_capturable", "amount_received",
-         "currency", "capture_method", "cancellation_reason")  # fmt: skip
+INTENT_FIELDS = ("id", "object", "status", "amount", "amount_capturable", "amount_received",
+                 "currency", "capture_method", "cancellation_reason")  # fmt: skip
+
+#: Refund fields kept in ``raw_response``.
+REFUND_FIELDS = ("id", "object", "status", "amount", "currency", "payment_intent")
 
 
 def _post(path: str, params: Mapping[str, Any], payment: PaymentData) -> HttpRequest:
@@ -98,7 +101,7 @@ def _failure_or(
                 normalize(reply.status, error),
                 transaction_id=intent.get("id", payment.psp_reference or ""),
                 psp_reference=intent.get("id", payment.psp_reference),
-                raw_response={"error": _error_summary(error), "http_status": reply.status},
+                raw_response={"error": error_summary(error), "http_status": reply.status},
             )
         return handle(body, payment)
 
@@ -112,7 +115,7 @@ def _intent_response(intent: dict[str, Any], payment: PaymentData) -> GatewayRes
     common: dict[str, Any] = {
         "transaction_id": intent["id"],
         "psp_reference": intent["id"],
-        "raw_response": {key: intent[key] for key in _KEPT if key in intent},
+        "raw_response": {key: intent[key] for key in INTENT_FIELDS if key in intent},
         "customer_id": intent.get("customer"),
     }
     if status == "requires_payment_method" and intent.get("last_payment_error"):
@@ -158,9 +161,8 @@ def _refund_response(refund: dict[str, Any], payment: PaymentData) -> GatewayRes
     common: dict[str, Any] = {
         "transaction_id": refund["id"],
         "psp_reference": refund.get("payment_intent") or payment.psp_reference,
-        "raw_response": {key: refund.get(key) for key in ("id", "object", "status", "amount",
-                                                           "currency", "payment_intent")},
-    }  # fmt: skip
+        "raw_response": {key: refund.get(key) for key in REFUND_FIELDS},
+    }
     if status in ("failed", "canceled"):
         failure = normalize(200, {"code": refund.get("failure_reason") or "refund_failed",
                                   "message": f"refund {status}"})  # fmt: skip
@@ -175,7 +177,8 @@ def _refund_response(refund: dict[str, Any], payment: PaymentData) -> GatewayRes
     )
 
 
-def _error_summary(error: Mapping[str, Any]) -> dict[str, Any]:
+def error_summary(error: Mapping[str, Any]) -> dict[str, Any]:
+    """The parts of Stripe's error object worth keeping (not its payment_method: card details)."""
     return {key: error.get(key) for key in ("type", "code", "decline_code", "param", "message")}
 
 

@@ -1,6 +1,9 @@
-"""The Stripe gateway plugin: PaymentIntents over HTTP with the gateway toolkit."""
+"""The Stripe gateway plugin: PaymentIntents over HTTP with the gateway toolkit, and webhooks."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
 
 from gateway_plugins import (
     Capability,
@@ -8,6 +11,8 @@ from gateway_plugins import (
     GatewayConfig,
     GatewayInfo,
     GatewayResponse,
+    NotificationRejected,
+    NotificationResult,
     PaymentData,
     TokenConfig,
     hookimpl,
@@ -24,6 +29,7 @@ from gateway_plugins.http import (
 
 from .commands import COMMANDS, GATEWAY_ID, client_token_request
 from .errors import ERROR_MAP
+from .webhooks import WebhookSettings, handle
 
 #: The API version our requests and the bundled spec describe.
 STRIPE_VERSION = "2020-08-27"
@@ -44,6 +50,7 @@ CAPABILITIES = frozenset(
         Capability.THREE_D_SECURE,
         Capability.CLIENT_TOKEN,
         Capability.IDEMPOTENCY,
+        Capability.NOTIFICATIONS,
     }
 )
 
@@ -54,14 +61,23 @@ class StripeGatewayPlugin(CommandHooks):
     ``connection_params``: ``secret_key`` (required, ``sk_test_…``/``sk_live_…``),
     ``base_url`` (default ``https://api.stripe.com``), ``connect_timeout`` and
     ``read_timeout`` in seconds, ``pool_size``, ``return_url`` (where Stripe sends
-    the shopper back after a 3-D Secure redirect).
+    the shopper back after a 3-D Secure redirect), ``webhook_secret`` (the
+    webhook endpoint's signing secret, ``whsec_…``; without it every
+    notification is rejected) and ``webhook_tolerance`` (how far, in seconds,
+    a webhook's signed timestamp may be from now; default 300).
+
+    Webhooks: hand ``handle_notification`` the request's headers and its body
+    bytes exactly as received (the signature covers the bytes, so JSON parsed
+    and serialised again no longer verifies). ``clock`` gives the current Unix
+    time for the tolerance check; tests replace it.
     """
 
     # authorize, capture, refund, void and process_payment come from CommandHooks:
     # each runs the command of the same name in commands.py.
 
     def __init__(self) -> None:
-        self.slot: ConnectionSlot[None] = ConnectionSlot("Stripe")
+        self.slot: ConnectionSlot[WebhookSettings] = ConnectionSlot("Stripe")
+        self.clock: Callable[[], float] = time.time
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:
@@ -79,6 +95,7 @@ class StripeGatewayPlugin(CommandHooks):
         if "secret_key" not in params:
             raise ValueError("connection_params.secret_key is required (sk_test_… or sk_live_…)")
         secret = config.secret("secret_key")
+        webhooks = WebhookSettings.from_config(config)
         client = HttpClient(
             str(params.get("base_url", "https://api.stripe.com")),
             headers={"Authorization": f"Bearer {secret}", "Stripe-Version": STRIPE_VERSION},
@@ -90,7 +107,7 @@ class StripeGatewayPlugin(CommandHooks):
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )
-        self.slot.replace(Connection(config, client, COMMANDS, None))
+        self.slot.replace(Connection(config, client, COMMANDS, webhooks))
 
     @hookimpl
     def confirm_payment(
@@ -110,3 +127,9 @@ class StripeGatewayPlugin(CommandHooks):
             message = (body.get("error") or {}).get("message", f"HTTP {reply.status}")
             raise ClientTokenError(GATEWAY_ID, message)
         return str(body["client_secret"])
+
+    @hookimpl
+    def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:
+        if not self.slot.configured:
+            raise NotificationRejected(GATEWAY_ID, "the Stripe gateway is not configured")
+        return handle(self.slot.get().settings, headers, body, self.clock())

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from plugins.stripe.tests.fake_stripe import FakeStripe, Fault, parse_form
+from plugins.stripe.tests.fake_stripe import FakeStripe, Fault, parse_form, v1_signature
 
 TIMEOUT = 5.0
 SPEC = Path(__file__).resolve().parents[4] / "shared" / "specs" / "stripe-spec3-2022.json"
@@ -989,3 +989,73 @@ def test_lifecycle_and_counts_after_stop() -> None:
     with pytest.raises(requests.ConnectionError):
         requests.get(fake.url, timeout=TIMEOUT)
     assert fake.server_errors == []
+
+
+# -- webhooks: the events the fake queues -----------------------------------------------------
+
+
+def test_state_changes_queue_the_events_stripe_sends(
+    client: Client, fake_stripe: FakeStripe, stripe_schema: Callable[[str], Any]
+) -> None:
+    held = client.authorized()["id"]
+    client.post(f"/v1/payment_intents/{held}/capture", {"amount_to_capture": 600})
+    sale = client.authorized(capture_method="automatic")["id"]
+    client.post("/v1/refunds", {"payment_intent": sale, "amount": 100})
+    pending = client.authorized(payment_method="pm_card_pendingRefund", capture_method="automatic")
+    refund = client.post("/v1/refunds", {"payment_intent": pending["id"]}).json()
+    fake_stripe.settle_refund(refund["id"], succeed=False)
+    client.intent("pm_card_chargeDeclined")
+    challenged = client.authorized(payment_method="pm_card_threeDSecure2Required")["id"]
+    fake_stripe.complete_3ds(challenged, succeed=False)
+    canceled = client.authorized()["id"]
+    client.post(f"/v1/payment_intents/{canceled}/cancel")
+
+    webhooks = fake_stripe.take_webhooks()
+
+    assert {w.type for w in webhooks} == {
+        "payment_intent.created", "payment_intent.requires_action", "charge.succeeded",
+        "charge.failed", "charge.captured", "payment_intent.amount_capturable_updated",
+        "payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled",
+        "charge.refunded", "charge.refund.updated",
+    }  # fmt: skip
+    for webhook in webhooks:
+        stripe_schema("event").validate(webhook.event)
+        stripe_schema(webhook.object["object"]).validate(webhook.object)
+        assert webhook.event["api_version"] == "2020-08-27"
+    assert fake_stripe.take_webhooks() == []
+    [failed] = [w.object for w in webhooks if w.type == "charge.refund.updated"]
+    assert (failed["status"], failed["failure_reason"]) == ("failed", "expired_or_canceled_card")
+
+
+def test_an_event_names_the_request_that_caused_it(client: Client, fake_stripe: FakeStripe) -> None:
+    response = client.intent(key="order-5-auth")
+    [caused] = fake_stripe.take_webhooks("payment_intent.amount_capturable_updated")
+    assert caused.event["request"] == {
+        "id": response.headers["Request-Id"],
+        "idempotency_key": "order-5-auth",
+    }
+    fake_stripe.take_webhooks()
+    # A replay of the same key runs nothing, so it raises no event either.
+    assert client.intent(key="order-5-auth").headers["Idempotent-Replayed"] == "true"
+    assert fake_stripe.take_webhooks() == []
+    # A test helper stands for the shopper: no API request caused its events.
+    challenged = client.authorized(payment_method="pm_card_threeDSecure2Required")["id"]
+    fake_stripe.take_webhooks()
+    fake_stripe.complete_3ds(challenged)
+    [automatic] = fake_stripe.take_webhooks("payment_intent.amount_capturable_updated")
+    assert automatic.event["request"] == {"id": None, "idempotency_key": None}
+
+
+def test_webhooks_are_signed_with_every_signing_secret(fake_stripe: FakeStripe) -> None:
+    first = fake_stripe.webhook_secret
+    assert first.startswith("whsec_") and first != FakeStripe().webhook_secret
+    headers = fake_stripe.sign_webhook(b"{}", timestamp=1_700_000_000)
+    assert headers["Stripe-Signature"].startswith("t=1700000000,v1=")
+    assert headers["Stripe-Signature"].count("v1=") == 1
+    second = fake_stripe.roll_webhook_secret()
+    rolled = fake_stripe.sign_webhook(b"{}", timestamp=1_700_000_000)["Stripe-Signature"]
+    v1s = [part[3:] for part in rolled.split(",") if part.startswith("v1=")]
+    assert v1s == [
+        v1_signature(second, 1_700_000_000, b"{}"),
+        v1_signature(first, 1_700_000_000, b"{}"),
+    ]

@@ -13,21 +13,30 @@ records what really happened, so a test can prove "charged exactly once"::
                               "Idempotency-Key": "order-42-auth"}, timeout=5)
         assert fake.ledger.authorizations() == [(pi_id, 1000)]
 
+Every state change queues the signed webhooks Stripe would send (see
+``account`` for which events); ``fake.take_webhooks()`` hands them over as
+``(headers, body)``, signed with ``fake.webhook_secret``::
+
+    [webhook] = fake.take_webhooks("payment_intent.succeeded")
+    manager.handle_notification("stripe", *webhook)
+
 Endpoints: ``POST /v1/payment_intents`` (with ``confirm=true``),
 ``GET /v1/payment_intents/{id}``, ``POST /v1/payment_intents/{id}/confirm``,
 ``…/capture``, ``…/cancel``, ``POST /v1/refunds``, ``GET /v1/refunds/{id}``,
 ``POST /v1/setup_intents``.
 
-Simplified (see each module): one account, no customers, webhooks, Connect or
-expansion; cards only; authorisations never expire; the 3-D Secure challenge
-is finished by ``FakeStripe.complete_3ds`` rather than a browser; idempotency
-keys never expire; POST params are read from the body only.
+Simplified (see each module): one account, no customers, Connect or
+expansion; webhooks wait in an outbox rather than being POSTed; cards only;
+authorisations never expire; the 3-D Secure challenge is finished by
+``FakeStripe.complete_3ds`` rather than a browser; idempotency keys never
+expire; POST params are read from the body only.
 """
 
 from gateway_plugins.testing import Fault, Injection
 from plugins.stripe.tests.stripe_spec import parse_form
 
 from .cards import TEST_CARDS, Card, Decline
+from .events import Webhook, signature_header, v1_signature
 from .ledger import Ledger, LedgerEntry, Movement
 from .objects import Reply
 from .server import FakeStripe, RecordedRequest
@@ -46,5 +55,8 @@ __all__ = [
     "Movement",
     "RecordedRequest",
     "Reply",
+    "Webhook",
     "parse_form",
+    "signature_header",
+    "v1_signature",
 ]

@@ -3,13 +3,22 @@
 PaymentIntents (create with confirm, retrieve, confirm, capture, cancel),
 their charges, Refunds and SetupIntents; the objects and their 2020-08-27 JSON
 live in ``objects``. Every state change that moves money is written to the
-``Ledger``.
+``Ledger``, and raises the events Stripe would send (``notify``).
+
+Events: ``payment_intent.created``, ``payment_intent.requires_action``,
+``charge.succeeded`` / ``charge.failed``, ``payment_intent.amount_capturable_updated``,
+``payment_intent.succeeded``, ``payment_intent.payment_failed``,
+``charge.captured``, ``payment_intent.canceled``, ``charge.refunded`` (a refund
+created) and ``charge.refund.updated`` (a pending refund settled). Before API
+version 2025-03-31 Stripe also made a Refund, with a ``charge.refunded``, for
+the released rest of a partial capture and for a cancelled authorisation; the
+fake makes neither (its ledger records those as ``void``).
 
 Simplified on purpose: no customers (any ``customer`` id is accepted and
-echoed), no webhooks or events, no balance transactions beyond an id, no
-Connect (``application_fee_amount``, ``transfer_data``, ``on_behalf_of`` are
-accepted and ignored), ``expand`` is accepted and ignored (2020-08-27 already
-embeds ``charges``), and authorisations never expire.
+echoed), no balance transactions beyond an id, no Connect
+(``application_fee_amount``, ``transfer_data``, ``on_behalf_of`` are accepted
+and ignored), ``expand`` is accepted and ignored (2020-08-27 already embeds
+``charges``), and authorisations never expire.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from .objects import (
     Intent,
     Refund,
     Reply,
+    charge_json,
     intent_json,
     new_id,
     next_action,
@@ -53,6 +63,8 @@ _AUTHENTICATION_FAILED = (
 
 #: An endpoint: (account, params, object id from the path, idempotency key) → reply body.
 Handler = Callable[["Account", Params, "str | None", "str | None"], dict[str, Any]]
+#: Told of every event: (type, object snapshot, the request that caused it or ``None``).
+Notify = Callable[[str, dict[str, Any], "dict[str, Any] | None"], None]
 
 
 @dataclass(frozen=True)
@@ -68,10 +80,14 @@ class Endpoint:
 class Account:
     """Stripe's objects and endpoints; ``call`` runs one endpoint under the account lock."""
 
-    def __init__(self, ledger: Ledger, cards: Mapping[str, Card]) -> None:
+    def __init__(
+        self, ledger: Ledger, cards: Mapping[str, Card], notify: Notify | None = None
+    ) -> None:
         self.lock = threading.RLock()
         self.ledger = ledger
         self.cards = cards
+        self.notify = notify
+        self._request: dict[str, Any] | None = None  # the API request being served
         self.intents: dict[str, Intent] = {}
         self.charges: dict[str, Charge] = {}
         self.refunds: dict[str, Refund] = {}
@@ -94,13 +110,17 @@ class Account:
         object_id: str | None,
         params: Mapping[str, Any],
         idempotency_key: str | None,
+        request_id: str | None = None,
     ) -> Reply:
         with self.lock:
+            self._request = {"id": request_id, "idempotency_key": idempotency_key}
             try:
                 checked = Params(params, endpoint.allowed)
                 return Reply(200, endpoint.handler(self, checked, object_id, idempotency_key))
             except ApiError as error:
                 return Reply(error.status, error.body(), error.headers, error.stored)
+            finally:
+                self._request = None
 
     # -- PaymentIntents ----------------------------------------------------------------------
 
@@ -149,6 +169,7 @@ class Account:
         self.intents[intent.id] = intent
         if alias:
             intent.status, intent.card_alias = "requires_confirmation", alias
+        self._emit("payment_intent.created", self.intent_json(intent))
         if confirm:
             self._confirm(intent, key, **options)
         return self.intent_json(intent)
@@ -216,6 +237,8 @@ class Account:
         self._record("capture", intent, amount, charge.id, key)
         if released:
             self._record("void", intent, released, charge.id, key, "partial_capture")
+        self._emit("charge.captured", self.charge_json(charge))
+        self._emit("payment_intent.succeeded", self.intent_json(intent))
         return self.intent_json(intent)
 
     def cancel_intent(self, p: Params, pi_id: str | None, key: str | None) -> dict[str, Any]:
@@ -235,6 +258,7 @@ class Account:
             self._record("void", intent, intent.amount_capturable, charge.id, key, reason)
         intent.status, intent.amount_capturable, intent.next_action = "canceled", 0, None
         intent.canceled_at, intent.cancellation_reason = now(), reason
+        self._emit("payment_intent.canceled", self.intent_json(intent))
         return self.intent_json(intent)
 
     # -- Refunds ---------------------------------------------------------------------------
@@ -308,6 +332,7 @@ class Account:
         charge.refund_ids.append(refund.id)
         charge.amount_refunded += amount
         self._record("refund", self.intents[charge.payment_intent], amount, refund.id, key, reason)
+        self._emit("charge.refunded", self.charge_json(charge))
         return self.refund_json(refund)
 
     def retrieve_refund(self, p: Params, refund_id: str | None, _: str | None) -> dict[str, Any]:
@@ -387,6 +412,7 @@ class Account:
                 "decline", intent, intent.amount, intent.id, None,
                 "payment_intent_authentication_failure",
             )  # fmt: skip
+            self._emit("payment_intent.payment_failed", self.intent_json(intent))
         return self.intent_json(intent)
 
     def settle_refund(self, refund_id: str, succeed: bool) -> dict[str, Any]:
@@ -400,6 +426,7 @@ class Account:
             self.charges[refund.charge].amount_refunded -= refund.amount
             intent = self.intents[refund.payment_intent]
             self._record("refund_failed", intent, refund.amount, refund.id, None)
+        self._emit("charge.refund.updated", self.refund_json(refund))
         return self.refund_json(refund)
 
     # -- confirmation ----------------------------------------------------------------------
@@ -448,6 +475,7 @@ class Account:
             error = self._charge(intent, key, AUTHENTICATION_REQUIRED)
         elif challenge:
             intent.status, intent.next_action = "requires_action", next_action(intent, return_url)
+            self._emit("payment_intent.requires_action", self.intent_json(intent))
             return
         else:
             error = self._charge(intent, key, card.decline)
@@ -492,14 +520,20 @@ class Account:
             intent.status, intent.last_payment_error = "requires_payment_method", dict(error.error)
             error.error["payment_intent"] = self.intent_json(intent)
             self._record("decline", intent, intent.amount, charge.id, key, decline.decline_code)
+            self._emit("charge.failed", self.charge_json(charge))
+            self._emit("payment_intent.payment_failed", self.intent_json(intent))
             return error
         if intent.capture_method == "manual":
             intent.status, intent.amount_capturable = "requires_capture", intent.amount
             self._record("authorization", intent, intent.amount, charge.id, key)
+            self._emit("charge.succeeded", self.charge_json(charge))
+            self._emit("payment_intent.amount_capturable_updated", self.intent_json(intent))
         else:
             charge.captured, charge.amount_captured = True, intent.amount
             intent.status, intent.amount_received = "succeeded", intent.amount
             self._record("capture", intent, intent.amount, charge.id, key)
+            self._emit("charge.succeeded", self.charge_json(charge))
+            self._emit("payment_intent.succeeded", self.intent_json(intent))
         return None
 
     # -- helpers ---------------------------------------------------------------------------
@@ -541,6 +575,15 @@ class Account:
 
     def intent_json(self, intent: Intent) -> dict[str, Any]:
         return intent_json(intent, self.charges, self.refunds)
+
+    def charge_json(self, charge: Charge) -> dict[str, Any]:
+        return charge_json(charge, self.intents[charge.payment_intent], self.refunds)
+
+    def _emit(self, event_type: str, obj: dict[str, Any]) -> None:
+        """Raise an event about ``obj`` (a snapshot taken now), caused by the current request."""
+        if self.notify is not None:
+            request = None if self._request is None else dict(self._request)
+            self.notify(event_type, obj, request)
 
     def refund_json(self, refund: Refund) -> dict[str, Any]:
         return refund_json(refund)

@@ -176,7 +176,8 @@ def charge_json(charge: Charge, intent: Intent, refunds: Mapping[str, Refund]) -
             seller_message=decline.seller_message,
             type=decline.outcome_type,
         )
-    refund_list = [refund_json(refunds[refund_id]) for refund_id in charge.refund_ids]
+    # Newest first, as every Stripe list.
+    refund_list = [refund_json(refunds[refund_id]) for refund_id in reversed(charge.refund_ids)]
     fully = charge.amount_captured if charge.captured else charge.amount
     return {
         "id": charge.id,

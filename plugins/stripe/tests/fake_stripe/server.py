@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -14,6 +15,15 @@ from plugins.stripe.tests.stripe_spec import parse_form
 
 from .account import Account
 from .cards import TEST_CARDS, Card
+from .events import (
+    DELIVERY_HEADERS,
+    Outbox,
+    Webhook,
+    encode,
+    event_json,
+    new_webhook_secret,
+    signature_header,
+)
 from .idempotency import IdempotencyStore
 from .ledger import Ledger
 from .objects import Reply, new_id
@@ -57,6 +67,10 @@ class FakeStripe(FakePSPServer[RecordedRequest]):
     ``rate_limit`` error, ``STATUS_502`` / ``STATUS_503`` plain text from a
     proxy, ``HTML_ERROR`` nginx's 502 page, ``MALFORMED_JSON`` a 200 with half
     a JSON body.
+
+    Webhooks: every state change queues the events Stripe would send, signed
+    with ``webhook_secret`` (random per instance) at ``clock()``; take them with
+    ``take_webhooks`` and hand each, ``headers, body = webhook``, to the plugin.
     """
 
     redacted_headers = frozenset({"authorization"})
@@ -64,13 +78,25 @@ class FakeStripe(FakePSPServer[RecordedRequest]):
     sample_reply = Answer(200, {"Content-Type": "application/json"}, _SOME_INTENT)
     record_type = RecordedRequest
 
-    def __init__(self, api_key: str | None = None, *, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        host: str = "127.0.0.1",
+        webhook_secret: str | None = None,
+    ) -> None:
         super().__init__(host=host)
         self.api_key = api_key or "sk_test_fake_" + new_id("k", 24)[2:]
         #: The test PaymentMethods the account knows; tests may add their own ``Card``.
         self.cards: dict[str, Card] = dict(TEST_CARDS)
         self.ledger = Ledger()
-        self.account = Account(self.ledger, self.cards)
+        #: The webhook endpoint's signing secret (``whsec_…``), for the plugin's config.
+        self.webhook_secret = webhook_secret or new_webhook_secret()
+        self._signing_secrets = [self.webhook_secret]
+        #: Unix time used to sign webhooks; a test may set its own to sign in the past.
+        self.clock: Callable[[], float] = time.time
+        self.outbox = Outbox()
+        self.account = Account(self.ledger, self.cards, self._queue_event)
         self._api_keys = {self.api_key}
         self._idempotency = IdempotencyStore()
 
@@ -112,6 +138,41 @@ class FakeStripe(FakePSPServer[RecordedRequest]):
         """A ``pending`` refund succeeds, or fails (``failure_reason``); returns the refund."""
         with self.account.lock:
             return self.account.settle_refund(refund_id, succeed)
+
+    # -- webhooks --------------------------------------------------------------------------
+
+    def take_webhooks(self, event_type: str | None = None) -> list[Webhook]:
+        """The deliveries waiting (only ``event_type``'s if given), oldest first; taken out."""
+        return self.outbox.take(event_type)
+
+    def sign_webhook(self, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+        """The headers Stripe would send ``body`` with, signed at ``timestamp`` (default now)."""
+        when = int(self.clock()) if timestamp is None else timestamp
+        signature = signature_header(self._signing_secrets, when, body)
+        return {**DELIVERY_HEADERS, "Stripe-Signature": signature}
+
+    def redeliver(self, webhook: Webhook) -> Webhook:
+        """The same event sent again, as Stripe retries: same body, signed afresh."""
+        return Webhook(self.sign_webhook(webhook.body), webhook.body)
+
+    def roll_webhook_secret(self, *, keep_old: bool = True) -> str:
+        """A new ``webhook_secret``; the old one keeps signing too unless ``keep_old`` is off.
+
+        Stripe signs with both while a rolled secret expires, so each delivery
+        carries two ``v1`` signatures.
+        """
+        self.webhook_secret = new_webhook_secret()
+        kept = self._signing_secrets if keep_old else []
+        self._signing_secrets = [self.webhook_secret, *kept]
+        return self.webhook_secret
+
+    def _queue_event(
+        self, event_type: str, obj: dict[str, Any], request: dict[str, Any] | None
+    ) -> None:
+        """Called by the account, under its lock, for every event it raises."""
+        event = event_json(event_type, obj, int(self.clock()), request)
+        body = encode(event)
+        self.outbox.put(Webhook(self.sign_webhook(body), body))
 
     # -- request processing (handler threads) ----------------------------------------------
 
@@ -191,7 +252,7 @@ class FakeStripe(FakePSPServer[RecordedRequest]):
         try:
             if request.delay:
                 time.sleep(request.delay)
-            reply = self.account.call(endpoint, object_id, params, key)
+            reply = self.account.call(endpoint, object_id, params, key, request_id)
         except Exception:
             self.record_crash()
             error = ApiError(500, "api_error", "The fake crashed; see FakeStripe.server_errors.")

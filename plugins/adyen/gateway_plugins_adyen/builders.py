@@ -58,28 +58,28 @@ def payment_request(
     return _post("/payments", body, payment)
 
 
-def capture_request(
-    payment: PaymentData, config: GatewayConfig, *, settings: AdyenSettings
-) -> HttpRequest:
-    """``POST /payments/{pspReference}/captures``: part or all of an authorisation."""
+def _amount_modification(action: str, payment: PaymentData, settings: AdyenSettings) -> HttpRequest:
+    """``POST /payments/{pspReference}/<action>`` for ``payment``'s amount."""
     body = {
         "merchantAccount": settings.merchant_account,
         "amount": amount_json(payment.amount, payment.currency),
         **_own_reference(payment),
     }
-    return _post(f"{_payment_path(payment)}/captures", body, payment)
+    return _post(f"{_payment_path(payment)}/{action}", body, payment)
+
+
+def capture_request(
+    payment: PaymentData, config: GatewayConfig, *, settings: AdyenSettings
+) -> HttpRequest:
+    """``POST /payments/{pspReference}/captures``: part or all of an authorisation."""
+    return _amount_modification("captures", payment, settings)
 
 
 def refund_request(
     payment: PaymentData, config: GatewayConfig, *, settings: AdyenSettings
 ) -> HttpRequest:
     """``POST /payments/{pspReference}/refunds``: part or all of what was captured."""
-    body = {
-        "merchantAccount": settings.merchant_account,
-        "amount": amount_json(payment.amount, payment.currency),
-        **_own_reference(payment),
-    }
-    return _post(f"{_payment_path(payment)}/refunds", body, payment)
+    return _amount_modification("refunds", payment, settings)
 
 
 def cancel_request(

@@ -65,6 +65,9 @@ class RetryAdvice(str, Enum):
     TRY_ANOTHER_GATEWAY = "try_another_gateway"
     #: The issuer wants Strong Customer Authentication (3-D Secure) first.
     AUTHENTICATE = "authenticate"
+    #: The outcome is unknown and this gateway does not deduplicate retries: a blind
+    #: retry might charge twice. Look the transaction up first (reconciliation).
+    CHECK_STATUS = "check_status"
 
 
 _DESCRIPTIONS: dict[ErrorCode, str] = {

@@ -40,6 +40,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     StrictBool,
     ValidationInfo,
@@ -49,6 +50,7 @@ from pydantic import (
 
 from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
 from .money import decimal_places, iso_exponent
+from .scrub import Inspection, inspect
 
 _MODEL = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -88,6 +90,9 @@ class Capability(str, Enum):
     MULTIPLE_REFUNDS = "multiple_refunds"
     VOID = "void"
     THREE_D_SECURE = "three_d_secure"
+    REDIRECT = "redirect"
+    """Sends the shopper to the PSP or their bank (hosted checkout, iDEAL …) and back;
+    completed with ``confirm_payment``, like 3-D Secure."""
     CLIENT_TOKEN = "client_token"  # noqa: S105 (a capability name, not a secret)
     IDEMPOTENCY = "idempotency"
     NOTIFICATIONS = "notifications"
@@ -337,8 +342,20 @@ class GatewayResponse(_Model):
     transaction_already_processed: bool = False
     psp_reference: str | None = None
     idempotency_key: str | None = None
-    """Set when the outcome is unknown (``retry_advice=retry_later``): the key to
-    retry with. Retrying the same ``PaymentData`` reuses it and cannot charge twice."""
+    """The ``PaymentData.idempotency_key`` to retry with; set on every response that
+    advises a retry (the manager fills it in when a plugin does not). Retrying the
+    same ``PaymentData`` reuses it."""
+    outcome_unknown: bool = False
+    """The PSP may or may not have acted (a lost reply, an unreadable answer): the
+    payment is neither approved nor declined until someone looks. Always a failure
+    with ``processing_error``. ``retry_advice`` is ``retry_later`` when the gateway
+    deduplicates retries by idempotency key (capability ``idempotency``), else
+    ``check_status``: look the transaction up before retrying."""
+
+    # (id of the validated object, what the scrubber found in its free-form fields).
+    # Set by validation only: a response made by ``model_construct`` or ``model_copy``
+    # carries no mark of its own, and the manager validates it again.
+    _checked: tuple[int, Inspection] | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -360,12 +377,29 @@ class GatewayResponse(_Model):
         return values
 
     @model_validator(mode="after")
-    def _check_success_has_no_error(self) -> GatewayResponse:
+    def _check_consistency(self) -> GatewayResponse:
         if self.is_success and (self.error_code is not None or self.retry_advice is not None):
             raise ValueError("error_code: a successful response carries no error_code")
         if not self.is_success and self.error_code is None:
             raise ValueError("error_code: a failed response must carry an ErrorCode")
+        if self.outcome_unknown and self.error_code is not ErrorCode.PROCESSING_ERROR:
+            raise ValueError(
+                "outcome_unknown: an unknown outcome is a failure with error_code "
+                "processing_error (neither approved nor declined)"
+            )
+        self.__pydantic_private__["_checked"] = (
+            id(self),
+            inspect((self.raw_response, self.psp_error_message)),
+        )
         return self
+
+    def inspection(self) -> Inspection | None:
+        """What validation found in ``raw_response`` and ``psp_error_message``; ``None``
+        when this object was not built by validation (``model_construct``, ``model_copy``)."""
+        checked = self.__pydantic_private__["_checked"] if self.__pydantic_private__ else None
+        if checked is None or checked[0] != id(self):
+            return None
+        return checked[1]
 
     _check_precision = field_validator("amount")(_check_precision)
 

@@ -387,16 +387,16 @@ class GatewayResponse(_Model):
                 "outcome_unknown: an unknown outcome is a failure with error_code "
                 "processing_error (neither approved nor declined)"
             )
-        self.__pydantic_private__["_checked"] = (
-            id(self),
-            inspect((self.raw_response, self.psp_error_message)),
-        )
+        private = self.__pydantic_private__
+        assert private is not None, "the model declares a private attribute"
+        private["_checked"] = (id(self), inspect((self.raw_response, self.psp_error_message)))
         return self
 
     def inspection(self) -> Inspection | None:
         """What validation found in ``raw_response`` and ``psp_error_message``; ``None``
         when this object was not built by validation (``model_construct``, ``model_copy``)."""
-        checked = self.__pydantic_private__["_checked"] if self.__pydantic_private__ else None
+        private = self.__pydantic_private__
+        checked: tuple[int, Inspection] | None = private.get("_checked") if private else None
         if checked is None or checked[0] != id(self):
             return None
         return checked[1]

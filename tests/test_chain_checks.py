@@ -79,7 +79,7 @@ def manager_with(gateway: FakeGateway, **options: Any) -> PluginManager:
             ),
             "error_code",
         ),
-    ],  # fmt: skip
+    ],
 )
 def test_a_response_built_without_validation_is_validated_again(answer: Any, rule: str) -> None:
     manager = manager_with(FakeGateway(authorize=answer))

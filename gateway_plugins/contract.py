@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 from decimal import Decimal
 
 from pluggy import HookImpl
+from pydantic import ValidationError
 
 from .errors import ErrorCode, NormalizedError, RetryAdvice
 from .interface import Capability, GatewayResponse, PaymentData, TransactionKind
@@ -102,12 +103,43 @@ def capability_problems(
 
 def response_problem(operation: str, value: object) -> str | None:
     """Why ``value`` is not an acceptable answer of a gateway to ``operation``, if it is not."""
+    return trusted_response(operation, value)[1]
+
+
+def trusted_response(operation: str, value: object) -> tuple[GatewayResponse | None, str | None]:
+    """``value`` as a response a host can trust, or ``None`` and why it cannot be one.
+
+    A ``GatewayResponse`` that validation did not build (``model_construct``, or
+    ``model_copy`` with new values) may hold anything, say a ``float`` amount or a
+    failure without an ``ErrorCode``: it is validated again, and the validated copy
+    is returned.
+    """
     if not isinstance(value, GatewayResponse):
-        return f"returned {type(value).__name__}, not a GatewayResponse"
+        return None, f"returned {type(value).__name__}, not a GatewayResponse"
+    if value.inspection() is None:
+        try:
+            value = GatewayResponse.model_validate(
+                {name: getattr(value, name) for name in GatewayResponse.model_fields
+                 if hasattr(value, name)}
+            )  # fmt: skip
+        except ValidationError as exc:
+            return None, (
+                f"returned a GatewayResponse that does not validate ({_first_error(exc)}); "
+                "build responses with GatewayResponse(...), .success() or .failure(), "
+                "never model_construct() or model_copy(update=...)"
+            )
+        except Exception as exc:
+            return None, f"returned a GatewayResponse that cannot be read ({type(exc).__name__})"
     if value.kind not in OPERATION_KINDS[operation]:
         allowed = ", ".join(sorted(kind.value for kind in OPERATION_KINDS[operation]))
-        return f"returned kind {value.kind.value!r} for {operation!r} (allowed: {allowed})"
-    return None
+        return None, f"returned kind {value.kind.value!r} for {operation!r} (allowed: {allowed})"
+    return value, None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]
 
 
 def money_facts(

@@ -206,12 +206,17 @@ def test_a_plugin_exception_becomes_a_processing_error(
 
     manager.register(FakeGateway(authorize=explode), "fake")
 
+    payment = pay(token=CARD)
     with caplog.at_level(logging.ERROR, logger="gateway_plugins"):
-        response = manager.authorize(pay(token=CARD))
+        response = manager.authorize(payment)
 
     assert not response.is_success
     assert response.error_code is ErrorCode.PROCESSING_ERROR
-    assert response.retry_advice is RetryAdvice.RETRY_LATER
+    # The gateway may have charged before it raised: neither approved nor declined,
+    # and as it does not declare idempotency, the host must look before retrying.
+    assert response.outcome_unknown
+    assert response.retry_advice is RetryAdvice.CHECK_STATUS
+    assert response.idempotency_key == payment.idempotency_key
     assert "'fake'" in (response.error or "")
     assert response.amount == Decimal("10.00") and response.currency == "USD"
     assert "Traceback" in caplog.text and "KeyError" in caplog.text

@@ -71,7 +71,7 @@ from gateway_plugins.http import HttpClient, HttpReply, HttpRequest
 
 # The fake Stripe lives in the plugin's tests, imported as a package from the repo root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from plugins.stripe.tests.fake_stripe import FakeStripe
+from gateway_plugins_stripe.testing import FakeStripe
 
 #: The plugin's default ``connection_params["pool_size"]`` (HttpClient's too).
 POOL_SIZE = 10

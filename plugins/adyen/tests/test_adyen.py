@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from gateway_plugins_adyen import AdyenGatewayPlugin
+from gateway_plugins_adyen.testing import FakeAdyen, Fault
 
 from gateway_plugins import (
     AddressData,
@@ -21,7 +22,6 @@ from gateway_plugins import (
 )
 from gateway_plugins.contract import ECHO_MISMATCH
 from gateway_plugins.http import INVALID_REQUEST, OUTCOME_UNKNOWN, PSP_UNREACHABLE
-from plugins.adyen.tests.fake_adyen import FakeAdyen, Fault
 from plugins.adyen.tests.payments import (
     RETURN_URL,
     THREE_DS_VISA,

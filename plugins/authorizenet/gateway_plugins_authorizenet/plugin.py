@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from gateway_plugins import (
     Capability,
@@ -20,6 +21,9 @@ from .commands import GATEWAY_ID, command_pool
 from .errors import ERROR_MAP
 from .refunds import with_card_last4
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from gateway_plugins.conformance import ConformanceInputs
 
 DEFAULT_CONFIG = GatewayConfig(
     gateway_name="Authorize.Net",
@@ -58,6 +62,12 @@ class AuthorizeNetGatewayPlugin(CommandHooks):
 
     def __init__(self) -> None:
         self.slot: ConnectionSlot[Settings] = ConnectionSlot("Authorize.Net")
+
+    def conformance_inputs(self) -> ConformanceInputs:
+        """The conformance kit's inputs, against a fake Authorize.Net (one per process)."""
+        from .testing.conformance import conformance_inputs  # the fake loads only now
+
+        return conformance_inputs()
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:

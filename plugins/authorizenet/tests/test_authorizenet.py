@@ -21,6 +21,15 @@ from gateway_plugins_authorizenet import (
 )
 from gateway_plugins_authorizenet.refunds import LOOKUP_FAILED
 from gateway_plugins_authorizenet.replies import transaction_handler
+from gateway_plugins_authorizenet.testing import (
+    FUTURE,
+    REASONS,
+    SANDBOX_CARDS,
+    TRIGGER_CARD,
+    FakeAuthorizeNet,
+    Fault,
+)
+from gateway_plugins_authorizenet.testing import SEQUENCES as FAKE_SEQUENCES
 from pydantic import SecretStr
 
 from gateway_plugins import (
@@ -35,15 +44,6 @@ from gateway_plugins import (
     TransactionKind,
 )
 from gateway_plugins.http import INVALID_REQUEST, OUTCOME_UNKNOWN, PSP_UNREACHABLE, HttpReply
-from plugins.authorizenet.tests.fake_authorizenet import (
-    FUTURE,
-    REASONS,
-    SANDBOX_CARDS,
-    TRIGGER_CARD,
-    FakeAuthorizeNet,
-    Fault,
-)
-from plugins.authorizenet.tests.fake_authorizenet import SEQUENCES as FAKE_SEQUENCES
 
 GATEWAY = "authorizenet"
 VISA = SANDBOX_CARDS["visa"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from gateway_plugins import (
     Capability,
@@ -30,6 +31,9 @@ from gateway_plugins.http import (
 from .commands import COMMANDS, GATEWAY_ID, client_token_request
 from .errors import ERROR_MAP
 from .webhooks import WebhookSettings, handle
+
+if TYPE_CHECKING:
+    from gateway_plugins.conformance import ConformanceInputs
 
 #: The API version our requests and the bundled spec describe.
 STRIPE_VERSION = "2020-08-27"
@@ -78,6 +82,12 @@ class StripeGatewayPlugin(CommandHooks):
     def __init__(self) -> None:
         self.slot: ConnectionSlot[WebhookSettings] = ConnectionSlot("Stripe")
         self.clock: Callable[[], float] = time.time
+
+    def conformance_inputs(self) -> ConformanceInputs:
+        """The conformance kit's inputs, against a fake Stripe on 127.0.0.1 (one per process)."""
+        from .testing.conformance import conformance_inputs  # the fake loads only now
+
+        return conformance_inputs()
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:

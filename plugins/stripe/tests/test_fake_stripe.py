@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-
-from plugins.stripe.tests.fake_stripe import FakeStripe, Fault, parse_form, v1_signature
+from gateway_plugins_stripe.testing import FakeStripe, Fault, parse_form, v1_signature
 
 TIMEOUT = 5.0
 SPEC = Path(__file__).resolve().parents[4] / "shared" / "specs" / "stripe-spec3-2022.json"

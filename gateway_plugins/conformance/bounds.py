@@ -13,6 +13,7 @@ result is thrown away.
 from __future__ import annotations
 
 import sys
+import sysconfig
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ T = TypeVar("T")
 
 #: How often the running check's stack is looked at, in seconds.
 SAMPLE_INTERVAL = 0.05
+_STDLIB = sysconfig.get_paths()["stdlib"]
 
 
 class Overran(Exception):
@@ -101,10 +103,12 @@ class _Watch:
         stack = _stack(thread)
         frame = _hook_frame(stack, self.hooks)
         if frame is None:
-            where = _where(stack[-1]) if stack else "it had just finished"
+            # The innermost frame of code of its own, not the stdlib's ``Event.wait``.
+            own = [f for f in stack if not f.f_code.co_filename.startswith(_STDLIB)]
+            where = _where((own or stack)[-1]) if stack else "it had just finished"
             return Overran(seconds, None, seconds, where)
         since = self.since if frame is self.frame else self.last_sample
-        running_for = time.monotonic() - since
+        running_for = min(time.monotonic() - since, seconds)  # a late wake-up is not the hook's
         return Overran(seconds, self.hooks[frame.f_code], running_for, _where(frame))
 
 

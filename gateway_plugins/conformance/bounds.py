@@ -45,7 +45,7 @@ class Overran(Exception):
 
 def _seconds(value: float) -> str:
     """``5``, ``0.5``, ``12.3``: seconds as a person writes them."""
-    return f"{value:.1f}".removesuffix(".0")
+    return f"{max(value, 0.1):.1f}".removesuffix(".0")
 
 
 def bounded(function: Callable[[], T], seconds: float, hooks: Mapping[CodeType, str]) -> T:

@@ -48,6 +48,7 @@ from pydantic import (
     model_validator,
 )
 
+from .actions import CustomerAction
 from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
 from .money import decimal_places, iso_exponent
 from .scrub import Inspection, inspect
@@ -338,7 +339,8 @@ class GatewayResponse(_Model):
     customer_id: str | None = None
     card_info: CreditCardInfo | None = None
     raw_response: dict[str, Any] | None = None
-    action_required_data: dict[str, Any] | None = None
+    action_required_data: CustomerAction | None = None
+    """What the shopper must do, when ``action_required`` (see :mod:`gateway_plugins.actions`)."""
     transaction_already_processed: bool = False
     psp_reference: str | None = None
     idempotency_key: str | None = None
@@ -382,6 +384,11 @@ class GatewayResponse(_Model):
             raise ValueError("error_code: a successful response carries no error_code")
         if not self.is_success and self.error_code is None:
             raise ValueError("error_code: a failed response must carry an ErrorCode")
+        if self.action_required and (not self.is_success or self.action_required_data is None):
+            raise ValueError(
+                "action_required_data: a response asking for customer action is a success "
+                "carrying the CustomerAction"
+            )
         if self.outcome_unknown and self.error_code is not ErrorCode.PROCESSING_ERROR:
             raise ValueError(
                 "outcome_unknown: an unknown outcome is a failure with error_code "

@@ -50,6 +50,7 @@ from pydantic import (
 
 from .actions import CustomerAction
 from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
+from .i18n import check_language_tag
 from .money import decimal_places, iso_exponent
 from .scrub import Inspection, inspect
 
@@ -297,6 +298,9 @@ class PaymentData(_Model):
     data: dict[str, Any] = Field(default_factory=dict, repr=False)
     psp_reference: str | None = None
     idempotency_key: str = Field(default_factory=lambda: uuid4().hex)
+    language_code: str | None = None
+    """The shopper's language (``de``, ``de-CH``, ``pt_BR``): the language of a failure's
+    ``error``. ``None`` is English; see :mod:`gateway_plugins.i18n` for the fallbacks."""
 
     @field_validator("gateway", mode="before")
     @classmethod
@@ -313,6 +317,11 @@ class PaymentData(_Model):
         return value
 
     _check_precision = field_validator("amount")(_check_precision)
+
+    @field_validator("language_code")
+    @classmethod
+    def _check_language_code(cls, value: str | None) -> str | None:
+        return None if value is None else check_language_tag(value)
 
 
 class GatewayResponse(_Model):
@@ -434,13 +443,14 @@ class GatewayResponse(_Model):
     ) -> GatewayResponse:
         """A failed response for ``payment`` failing for ``reason`` (raw PSP values kept).
 
+        ``error`` is the code's shopper message in ``payment.language_code``.
         ``fields`` may override anything, e.g. ``error=`` for a more specific message.
         """
         if isinstance(reason, ErrorCode):
             reason = NormalizedError(reason, reason.default_retry, None, None)
         # Explicit fields win, so a plugin may add a raw code to a bare ErrorCode.
         values: dict[str, Any] = {
-            "error": reason.message,
+            "error": reason.code.user_message_in(payment.language_code),
             "retry_advice": reason.retry,
             "psp_error_code": reason.psp_code,
             "psp_error_message": reason.psp_message,

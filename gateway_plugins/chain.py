@@ -228,11 +228,12 @@ def failure(
     kind = FAILURE_KINDS[operation]
     if operation == "process_payment" and gateway.config and not gateway.config.auto_capture:
         kind = TransactionKind.AUTH
+    # The shopper gets the code's generic message in their language; the plugin's
+    # name is for the host's developers, in psp_error_message.
     response = GatewayResponse.failure(
         payment,
         kind,
         ErrorCode.PROCESSING_ERROR,
-        error=f"The payment could not be processed: plugin {step.plugin_name!r} failed.",
         psp_error_message=f"plugin {step.plugin_name!r} {detail}",
         outcome_unknown=step.is_gateway,
     )

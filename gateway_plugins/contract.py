@@ -52,10 +52,11 @@ REQUIRED_GATEWAY_HOOKS = ("gateway_info", "process_payment")
 #: Capabilities that exist exactly when a hook is implemented.
 CAPABILITY_HOOKS: dict[Capability, str] = {
     Capability.VOID: "void",
-    Capability.THREE_D_SECURE: "confirm_payment",
     Capability.CLIENT_TOKEN: "get_client_token",
     Capability.NOTIFICATIONS: "handle_notification",
 }
+#: Capabilities of which at least one exists exactly when ``confirm_payment`` does.
+CONFIRM_CAPABILITIES = frozenset({Capability.THREE_D_SECURE, Capability.REDIRECT})
 
 
 def default_problems(hookimpls: Iterable[HookImpl]) -> list[str]:
@@ -82,6 +83,13 @@ def capability_problems(
             problems.append(f"declares {capability.value!r} but does not implement {hook!r}")
         if hook in implemented and capability not in capabilities:
             problems.append(f"implements {hook!r} but does not declare {capability.value!r}")
+    confirming = sorted(c.value for c in CONFIRM_CAPABILITIES & frozenset(capabilities))
+    if confirming and "confirm_payment" not in implemented:
+        problems.append(f"declares {confirming[0]!r} but does not implement 'confirm_payment'")
+    if "confirm_payment" in implemented and not confirming:
+        problems.append(
+            "implements 'confirm_payment' but declares neither 'three_d_secure' nor 'redirect'"
+        )
     for capability, hook in (
         (Capability.PARTIAL_CAPTURE, "capture"),
         (Capability.MULTIPLE_CAPTURES, "capture"),

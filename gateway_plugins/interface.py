@@ -48,7 +48,9 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
+from .actions import CustomerAction
+from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice, outcome_unknown_message
+from .i18n import check_language_tag
 from .money import decimal_places, iso_exponent
 from .scrub import Inspection, inspect
 
@@ -296,6 +298,9 @@ class PaymentData(_Model):
     data: dict[str, Any] = Field(default_factory=dict, repr=False)
     psp_reference: str | None = None
     idempotency_key: str = Field(default_factory=lambda: uuid4().hex)
+    language_code: str | None = None
+    """The shopper's language (``de``, ``de-CH``, ``pt_BR``): the language of a failure's
+    ``error``. ``None`` is English; see :mod:`gateway_plugins.i18n` for the fallbacks."""
 
     @field_validator("gateway", mode="before")
     @classmethod
@@ -312,6 +317,11 @@ class PaymentData(_Model):
         return value
 
     _check_precision = field_validator("amount")(_check_precision)
+
+    @field_validator("language_code")
+    @classmethod
+    def _check_language_code(cls, value: str | None) -> str | None:
+        return None if value is None else check_language_tag(value)
 
 
 class GatewayResponse(_Model):
@@ -338,7 +348,8 @@ class GatewayResponse(_Model):
     customer_id: str | None = None
     card_info: CreditCardInfo | None = None
     raw_response: dict[str, Any] | None = None
-    action_required_data: dict[str, Any] | None = None
+    action_required_data: CustomerAction | None = None
+    """What the shopper must do, when ``action_required`` (see :mod:`gateway_plugins.actions`)."""
     transaction_already_processed: bool = False
     psp_reference: str | None = None
     idempotency_key: str | None = None
@@ -370,7 +381,9 @@ class GatewayResponse(_Model):
             except ValueError:
                 raise ValueError(f"error_code: {code!r} is not an ErrorCode") from None
             values = {
-                "error": code.user_message,
+                "error": outcome_unknown_message()
+                if values.get("outcome_unknown")
+                else code.user_message,
                 "retry_advice": code.default_retry,
                 **{key: value for key, value in values.items() if value is not None},
             }
@@ -382,6 +395,11 @@ class GatewayResponse(_Model):
             raise ValueError("error_code: a successful response carries no error_code")
         if not self.is_success and self.error_code is None:
             raise ValueError("error_code: a failed response must carry an ErrorCode")
+        if self.action_required and (not self.is_success or self.action_required_data is None):
+            raise ValueError(
+                "action_required_data: a response asking for customer action is a success "
+                "carrying the CustomerAction"
+            )
         if self.outcome_unknown and self.error_code is not ErrorCode.PROCESSING_ERROR:
             raise ValueError(
                 "outcome_unknown: an unknown outcome is a failure with error_code "
@@ -427,13 +445,21 @@ class GatewayResponse(_Model):
     ) -> GatewayResponse:
         """A failed response for ``payment`` failing for ``reason`` (raw PSP values kept).
 
+        ``error`` is the code's shopper message in ``payment.language_code`` (for an
+        unknown outcome, a message that does not invite paying again).
         ``fields`` may override anything, e.g. ``error=`` for a more specific message.
         """
         if isinstance(reason, ErrorCode):
             reason = NormalizedError(reason, reason.default_retry, None, None)
+        language = payment.language_code
+        message = (
+            outcome_unknown_message(language)
+            if fields.get("outcome_unknown")
+            else reason.code.user_message_in(language)
+        )
         # Explicit fields win, so a plugin may add a raw code to a bare ErrorCode.
         values: dict[str, Any] = {
-            "error": reason.message,
+            "error": message,
             "retry_advice": reason.retry,
             "psp_error_code": reason.psp_code,
             "psp_error_message": reason.psp_message,

@@ -27,6 +27,7 @@ from gateway_plugins import (
     hookimpl,
 )
 from gateway_plugins.contract import ECHO_MISMATCH
+from gateway_plugins.errors import outcome_unknown_message
 from tests.plugins import FakeGateway, FirstObserver, LastObserver, approve
 
 CARD = "4111111111111111"
@@ -191,7 +192,8 @@ def test_an_observer_crashing_before_the_gateway_fails_the_payment(
     response = manager.authorize(pay())
 
     assert response.error_code is ErrorCode.PROCESSING_ERROR
-    assert "'risk'" in (response.error or "")
+    assert "'risk'" in (response.psp_error_message or "")
+    assert response.error == ErrorCode.PROCESSING_ERROR.user_message  # nothing internal shown
     assert fake.calls == []
 
 
@@ -217,7 +219,8 @@ def test_a_plugin_exception_becomes_a_processing_error(
     assert response.outcome_unknown
     assert response.retry_advice is RetryAdvice.CHECK_STATUS
     assert response.idempotency_key == payment.idempotency_key
-    assert "'fake'" in (response.error or "")
+    assert "'fake'" in (response.psp_error_message or "")
+    assert response.error == outcome_unknown_message()  # not "please try again"
     assert response.amount == Decimal("10.00") and response.currency == "USD"
     assert "Traceback" in caplog.text and "KeyError" in caplog.text
     # The card number in the exception text reaches neither the log nor the response.

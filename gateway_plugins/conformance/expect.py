@@ -13,6 +13,7 @@ from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
+from ..actions import CustomerAction
 from ..errors import ErrorCode
 from ..interface import GatewayResponse, PaymentData, TransactionKind
 from .registry import CheckFailed
@@ -32,7 +33,7 @@ _OPTIONAL: dict[str, type] = {
     "psp_reference": str,
     "psp_error_code": str,
     "psp_error_message": str,
-    "action_required_data": dict,
+    "action_required_data": CustomerAction,
 }
 
 

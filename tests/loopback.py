@@ -108,7 +108,8 @@ class Loopback:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
 
             def _drip(self, step: Drip) -> None:
                 head = (
@@ -144,7 +145,7 @@ class Loopback:
                 if not step.declare_length:
                     self.wfile.write(b"0\r\n\r\n")
 
-            do_GET = do_POST = _serve
+            do_GET = do_POST = do_HEAD = _serve
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True

@@ -231,6 +231,15 @@ def test_the_reply_limit_is_configurable(psp: Loopback) -> None:
     assert info.value.outcome_unknown
 
 
+def test_the_limit_does_not_apply_to_the_length_a_head_reply_announces(psp: Loopback) -> None:
+    client = client_for(psp, max_reply_bytes=100)
+    psp.queue(Reply(body=b"x" * 1000))
+
+    reply = client.send(HttpRequest("HEAD", "/v1/files/f_1"))
+
+    assert (reply.status, reply.headers["Content-Length"], reply.body) == (200, "1000", b"")
+
+
 def test_a_connection_with_an_unread_reply_is_not_reused(psp: Loopback) -> None:
     client = client_for(psp, max_reply_bytes=1000)
     psp.queue(Flood(1024 * 1024), Reply(body={"id": "ch_2"}))

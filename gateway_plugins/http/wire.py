@@ -53,6 +53,7 @@ class _DeadlineReader(io.RawIOBase):
         self._raw = sock.makefile("rb", buffering=0)  # counts as a reference to the socket
         self._end = end
         self._read_timeout = read_timeout
+        self._timeout = sock.gettimeout()
 
     def readable(self) -> bool:
         return True
@@ -61,7 +62,11 @@ class _DeadlineReader(io.RawIOBase):
         left = self._end - time.monotonic()
         if left <= 0:
             raise TimeoutError("the deadline passed while reading the reply")
-        self._sock.settimeout(min(self._read_timeout, left))
+        timeout = min(self._read_timeout, left)
+        # Only shorten: settimeout() releases the GIL, which costs a fast reply dearly.
+        if self._timeout is None or timeout < self._timeout:
+            self._sock.settimeout(timeout)
+            self._timeout = timeout
         return self._raw.readinto(buffer)
 
     def close(self) -> None:

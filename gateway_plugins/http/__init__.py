@@ -6,8 +6,9 @@ timeouts that plugins check their ``connection_params`` with; ``commands``
 turns operations into requests and replies into ``GatewayResponse`` objects;
 ``connection`` keeps a configured client and its commands together, swapped
 whole when the host reconfigures; ``hooks`` maps the money hooks onto those
-commands. ``wire`` and ``logs`` are the transport's inner parts (reading
-against the deadline, URLs kept out of logs). Importing this package imports
+commands. ``messages`` holds the request and reply types; ``wire`` and
+``logs`` are the transport's inner parts (reading against the deadline and
+the size limit, URLs kept out of logs). Importing this package imports
 ``requests``; the core framework does not.
 """
 

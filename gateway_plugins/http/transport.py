@@ -15,24 +15,23 @@ Replies are read in chunks up to ``max_reply_bytes``.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import requests
-import urllib3
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from .. import deadlines
 from ..scrub import Scrubber
 from .logs import guard_urllib3_logs, scrub_url
+from .messages import HttpReply, HttpRequest, MalformedReply, TransportError
 from .settings import Timeouts, check_base_url
-from .wire import DeadlineAdapter, reading_until
+from .wire import DeadlineAdapter, ReplyTooLarge, read_body, reading_until
 
 log = logging.getLogger("gateway_plugins.http")
 
@@ -42,8 +41,6 @@ RETRY_STATUSES = frozenset({409, 429, 500, 502, 503, 504})
 #: The largest reply read by default: PSPs answer a payment call in kilobytes, and
 #: a reply of megabytes is a fault (a proxy's error page, a runaway stream).
 MAX_REPLY_BYTES = 4 * 1024 * 1024
-#: Bytes asked of the connection at a time while reading a reply.
-_CHUNK = 64 * 1024
 #: Connect 3.05 s, each read 30 s, the whole call 60 s.
 DEFAULT_TIMEOUTS = Timeouts()
 
@@ -69,61 +66,6 @@ class RetryPolicy:
                 pass  # an HTTP date: fall back to our own backoff
         base = min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
         return float(base * random.uniform(0.5, 1.0))  # noqa: S311 (jitter, not cryptography)
-
-
-@dataclass(frozen=True)
-class HttpRequest:
-    """One call to a PSP, before it is sent."""
-
-    method: str
-    path: str
-    """Appended to the client's base URL."""
-    form: Sequence[tuple[str, str]] | None = None
-    """Form-encoded body (``application/x-www-form-urlencoded``), in order."""
-    json: Any = None
-    """JSON body, when ``form`` is not used."""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    idempotency_key: str | None = None
-    """Sent as the idempotency header; makes a ``POST`` safe to retry."""
-    read_only: bool = False
-    """The call changes nothing at the PSP (a lookup sent as ``POST``, as some
-    APIs do), so it is safe to retry like a ``GET``."""
-
-
-@dataclass(frozen=True)
-class HttpReply:
-    """A PSP's answer."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    attempts: int = 1
-    """How many tries it took."""
-
-    def json(self, encoding: str = "utf-8") -> Any:
-        """The body as JSON; :class:`MalformedReply` if it is not JSON."""
-        try:
-            return json.loads(self.body.decode(encoding))
-        except (UnicodeDecodeError, ValueError) as exc:
-            kind = self.headers.get("Content-Type", "unknown content type")
-            raise MalformedReply(f"HTTP {self.status} reply is not JSON ({kind}): {exc}") from None
-
-
-class TransportError(Exception):
-    """The PSP could not be reached, or its answer was lost.
-
-    ``outcome_unknown`` is true when the request may have reached the PSP: the
-    payment may or may not have happened. Only a request that is safe to repeat
-    (:meth:`HttpClient.repeatable`) may then be retried blindly.
-    """
-
-    def __init__(self, message: str, *, outcome_unknown: bool) -> None:
-        super().__init__(message)
-        self.outcome_unknown = outcome_unknown
-
-
-class MalformedReply(ValueError):
-    """The PSP answered something that cannot be read."""
 
 
 class HttpClient:
@@ -224,7 +166,7 @@ class HttpClient:
                 status, reply_headers, content = self._exchange(
                     request, url, headers, body, end, left
                 )
-            except _ReplyTooLarge:
+            except ReplyTooLarge:
                 raise self._error(
                     request,
                     f"the reply is larger than {self.max_reply_bytes} bytes (max_reply_bytes); "
@@ -280,36 +222,12 @@ class HttpClient:
             try:
                 content = b""
                 if request.method != "HEAD":  # its Content-Length is that of a GET's body
-                    content = self._read_body(response.raw, response.headers, end)
+                    content = read_body(response.raw, end, self.max_reply_bytes)
             finally:
                 # A reply read to its end has gone back to the pool; this drops
                 # the connection of one that was not, so it cannot be reused.
                 response.close()
         return response.status_code, response.headers, content
-
-    def _read_body(
-        self, raw: urllib3.BaseHTTPResponse, headers: Mapping[str, str], end: float
-    ) -> bytes:
-        """The whole body, in chunks, stopping at ``max_reply_bytes`` and at the deadline.
-
-        A cut-off body is a lost reply: the errors become ``requests`` ones that say so.
-        """
-        declared = headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_reply_bytes:
-            raise _ReplyTooLarge
-        body = bytearray()
-        try:
-            while chunk := raw.read(_CHUNK, decode_content=True):
-                body += chunk
-                if len(body) > self.max_reply_bytes:
-                    raise _ReplyTooLarge
-                if time.monotonic() >= end and not raw.closed:
-                    raise requests.ReadTimeout("the deadline passed while reading the reply")
-        except urllib3.exceptions.ReadTimeoutError as exc:
-            raise requests.ReadTimeout(exc) from None
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise requests.ConnectionError(exc) from None
-        return bytes(body)
 
     def _error(
         self, request: HttpRequest, problem: str, *, outcome_unknown: bool
@@ -357,10 +275,6 @@ class HttpClient:
         )
 
 
-class _ReplyTooLarge(Exception):
-    """The reply exceeds ``max_reply_bytes``."""
-
-
 def _may_have_been_sent(exc: requests.RequestException) -> bool:
     """False only when the connection was never made, so the PSP saw nothing."""
     if isinstance(exc, requests.ConnectTimeout):
@@ -386,3 +300,17 @@ def _describe(exc: requests.RequestException, *, late: bool) -> str:
     if isinstance(exc, requests.ConnectionError):
         return "connection failed or dropped"
     return type(exc).__name__
+
+
+__all__ = [
+    "DEFAULT_TIMEOUTS",
+    "MAX_REPLY_BYTES",
+    "RETRY_STATUSES",
+    "HttpClient",
+    "HttpReply",
+    "HttpRequest",
+    "MalformedReply",
+    "RetryPolicy",
+    "Timeouts",
+    "TransportError",
+]

@@ -1,4 +1,4 @@
-"""Reading a reply against a deadline: no socket read waits past the time left.
+"""Reading a reply against a deadline and a size limit: no socket read waits past the time left.
 
 A socket timeout bounds each read, not the reply: a PSP, or a proxy in front
 of it, that sends one byte a second never trips a 30-second read timeout, and
@@ -9,7 +9,8 @@ the timeout to what is left of the call, and once nothing is left it raises
 ``TimeoutError``, which urllib3 reports as a read timeout. The deadline is the
 one :func:`reading_until` sets for the current call, in a context variable, so
 calls on other threads keep their own. Outside :func:`reading_until` the
-connections behave as urllib3's own.
+connections behave as urllib3's own. :func:`read_body` reads the body in
+chunks, stopping at the size limit and at the deadline.
 """
 
 from __future__ import annotations
@@ -23,9 +24,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 
+import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
+
+#: Bytes asked of the connection at a time while reading a body.
+CHUNK = 64 * 1024
 
 #: (``time.monotonic()`` deadline, read timeout) of the call reading a reply now.
 _LIMIT: ContextVar[tuple[float, float] | None] = ContextVar(
@@ -137,4 +143,34 @@ class DeadlineAdapter(HTTPAdapter):
         return manager
 
 
-__all__ = ["DeadlineAdapter", "reading_until"]
+class ReplyTooLarge(Exception):
+    """The reply is longer than the limit; it was not read."""
+
+
+def read_body(raw: urllib3.BaseHTTPResponse, end: float, limit: int) -> bytes:
+    """The whole body of ``raw``, decoded, read by ``end`` and at most ``limit`` bytes long.
+
+    :class:`ReplyTooLarge` when it is longer (before reading, when its
+    ``Content-Length`` says so). A body cut off, by the PSP or by the deadline,
+    is a lost reply: ``requests.ReadTimeout`` or ``requests.ConnectionError``.
+    """
+    declared = raw.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ReplyTooLarge
+    body = bytearray()
+    try:
+        while chunk := raw.read(CHUNK, decode_content=True):
+            body += chunk
+            if len(body) > limit:
+                raise ReplyTooLarge
+            # Also checked here for connections not mounted by DeadlineAdapter (SOCKS).
+            if time.monotonic() >= end and not raw.closed:
+                raise requests.ReadTimeout("the deadline passed while reading the reply")
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.ReadTimeout(exc) from None
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise requests.ConnectionError(exc) from None
+    return bytes(body)
+
+
+__all__ = ["CHUNK", "DeadlineAdapter", "ReplyTooLarge", "read_body", "reading_until"]

@@ -159,8 +159,9 @@ class HttpClient:
             if left <= 0:
                 if last is not None:
                     return last
-                raise self._error(request, "the deadline passed before the request was sent",
-                                  outcome_unknown=reached)  # fmt: skip
+                again = " again" if reached else ""  # an earlier try may have reached it
+                problem = f"the deadline passed before the request was sent{again}"
+                raise self._error(request, problem, outcome_unknown=reached)
             self._transcribe_request(request, url, headers, body, attempt)
             try:
                 status, reply_headers, content = self._exchange(

@@ -52,7 +52,8 @@ class AdyenGatewayPlugin(CommandHooks):
     ``connection_params``: ``api_key`` (required), ``merchant_account``
     (required), ``hmac_key`` (hex, to verify webhooks), ``base_url`` (default
     ``https://checkout-test.adyen.com/v71``), ``return_url``,
-    ``connect_timeout`` and ``read_timeout`` in seconds, ``pool_size``.
+    ``connect_timeout``, ``read_timeout`` and ``total_timeout`` in seconds,
+    ``pool_size``.
     """
 
     # authorize, capture, refund, void and process_payment come from CommandHooks:

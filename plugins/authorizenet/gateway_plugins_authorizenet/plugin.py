@@ -52,9 +52,10 @@ class AuthorizeNetGatewayPlugin(CommandHooks):
 
     ``connection_params``: ``api_login_id`` and ``transaction_key`` (required),
     ``endpoint`` (the whole API URL, default the sandbox) or ``base_url`` (a
-    host, ``/xml/v1/request.api`` appended), ``connect_timeout`` and
-    ``read_timeout`` in seconds, ``pool_size``, ``duplicate_window`` (seconds,
-    default 120) and ``signature_key`` (for webhooks). See the README.
+    host, ``/xml/v1/request.api`` appended), ``connect_timeout``,
+    ``read_timeout`` and ``total_timeout`` in seconds, ``pool_size``,
+    ``duplicate_window`` (seconds, default 120) and ``signature_key`` (for
+    webhooks). See the README.
     """
 
     # authorize, capture, refund, void and process_payment come from CommandHooks:

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import ErrorCode, ErrorMap, ErrorMapping, NormalizedError, RetryAdvice
+    from .event_logs import SqliteEventLog
     from .exceptions import (
         ClientTokenError,
         GatewayPluginsError,
         GatewayUnavailableError,
         InactiveGatewayError,
         NotificationError,
+        NotificationInProgress,
         NotificationRejected,
         OperationNotSupportedError,
         PluginRegistrationError,
@@ -41,13 +43,21 @@ if TYPE_CHECKING:
     )
     from .manager import PaymentGateway, PluginManager
     from .money import AmountPrecisionError, CurrencyError, MinorUnits, WireFormat
-    from .notifications import EventLog, MemoryEventLog, NotificationResult, TransactionUpdate
+    from .notifications import (
+        Claim,
+        EventLog,
+        MemoryEventLog,
+        NotificationResult,
+        TransactionUpdate,
+    )
+    from .webhooks import NotificationPolicy
 
 #: Each public name and the module it lives in.
 _EXPORTS = {
     "AddressData": "interface",
     "AmountPrecisionError": "money",
     "Capability": "interface",
+    "Claim": "notifications",
     "ClientTokenError": "exceptions",
     "CreditCardInfo": "interface",
     "CurrencyError": "money",
@@ -66,6 +76,8 @@ _EXPORTS = {
     "MinorUnits": "money",
     "NormalizedError": "errors",
     "NotificationError": "exceptions",
+    "NotificationInProgress": "exceptions",
+    "NotificationPolicy": "webhooks",
     "NotificationRejected": "exceptions",
     "NotificationResult": "notifications",
     "OperationNotSupportedError": "exceptions",
@@ -74,6 +86,7 @@ _EXPORTS = {
     "PluginManager": "manager",
     "PluginRegistrationError": "exceptions",
     "RetryAdvice": "errors",
+    "SqliteEventLog": "event_logs",
     "TokenConfig": "interface",
     "TransactionKind": "interface",
     "TransactionUpdate": "notifications",
@@ -90,6 +103,7 @@ __all__ = [
     "AddressData",
     "AmountPrecisionError",
     "Capability",
+    "Claim",
     "ClientTokenError",
     "CreditCardInfo",
     "CurrencyError",
@@ -107,6 +121,8 @@ __all__ = [
     "MinorUnits",
     "NormalizedError",
     "NotificationError",
+    "NotificationInProgress",
+    "NotificationPolicy",
     "NotificationRejected",
     "NotificationResult",
     "OperationNotSupportedError",
@@ -115,6 +131,7 @@ __all__ = [
     "PluginManager",
     "PluginRegistrationError",
     "RetryAdvice",
+    "SqliteEventLog",
     "TokenConfig",
     "TransactionKind",
     "TransactionUpdate",

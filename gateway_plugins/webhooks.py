@@ -187,6 +187,8 @@ def _claim(
         seen.add(key)
         try:
             outcome = event_log.claim(key, delivery.owner, policy.lease)
+            if not isinstance(outcome, Claim):
+                raise TypeError(f"claim() returned {type(outcome).__name__}, not a Claim")
         except Exception as exc:
             delivery.claimed = tuple(claimed)
             delivery.release()

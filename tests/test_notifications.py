@@ -288,6 +288,17 @@ def test_a_failing_event_log_is_a_notification_error_and_frees_what_was_claimed(
     assert log.claim("notifying:evt_1", "next", 60) is Claim.CLAIMED, "evt_1 was left claimed"
 
 
+def test_an_event_log_answering_a_bool_is_a_notification_error() -> None:
+    class Boolean(MemoryEventLog):
+        def claim(self, key: str, owner: str, lease: float) -> Claim:
+            return True  # type: ignore[return-value]
+
+    manager = manager_with(NotifyingGateway(), event_log=Boolean())
+
+    with pytest.raises(NotificationError, match="the event log failed: TypeError"):
+        deliver(manager, "evt_1")
+
+
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
 def test_concurrent_deliveries_of_one_event_apply_it_once(kind: str, tmp_path: Path) -> None:
     log = MemoryEventLog() if kind == "memory" else SqliteEventLog(tmp_path / "events.sqlite3")

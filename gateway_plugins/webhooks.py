@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .chain import log_exception
@@ -75,11 +75,11 @@ class NotificationPolicy:
 class Delivery:
     """One notification received: its result, and the events it holds in the event log."""
 
-    gateway_id: str
     result: NotificationResult
     event_log: EventLog
     owner: str
-    claimed: tuple[str, ...] = field(default=())
+    """A random token naming this delivery in the event log."""
+    claimed: tuple[str, ...] = ()
 
     def complete(self) -> None:
         """Record the claimed events as processed: the host applied them."""
@@ -168,13 +168,13 @@ def _claim(
     gateway: Gateway, result: NotificationResult, event_log: EventLog, policy: NotificationPolicy
 ) -> Delivery:
     oldest = datetime.now(timezone.utc) - policy.replay_window
-    delivery = Delivery(gateway.id, result, event_log, owner=uuid.uuid4().hex)
+    delivery = Delivery(result, event_log, owner=uuid.uuid4().hex)
     fresh: list[TransactionUpdate] = []
     repeated: list[TransactionUpdate] = []
     stale: list[TransactionUpdate] = []
     claimed: list[str] = []
     seen: set[str] = set()
-    busy: list[str] = []
+    busy: tuple[str, ...] = ()
     for update in (*result.updates, *result.duplicates, *result.stale):
         update = _scrubbed(gateway, update)
         if update.event_date is not None and update.event_date < oldest:
@@ -203,12 +203,13 @@ def _claim(
         elif outcome is Claim.PROCESSED:
             repeated.append(update)
         else:
-            busy.append(update.event_id)
-            break  # deliveries claim in the same order: the first to claim one gets them all
+            # Deliveries claim in the same order: the first to claim one gets them all.
+            busy = (update.event_id,)
+            break
     delivery.claimed = tuple(claimed)
     if busy:
         delivery.release()
-        raise NotificationInProgress(gateway.id, tuple(busy))
+        raise NotificationInProgress(gateway.id, busy)
     if stale:
         log.warning(
             "gateway %r: %d event(s) dated before the %s replay window refused as replays: %s",

@@ -103,6 +103,18 @@ def decimal_places(amount: Decimal) -> int:
     return max(0, -(exponent + len(digits) - significant))
 
 
+def plain_notation(amount: Decimal) -> Decimal:
+    """``amount`` so that it prints without an exponent, when it has whole units or is zero.
+
+    ``Decimal("1E+3")`` → ``Decimal("1000")``, ``Decimal("0E-9")`` → ``Decimal("0")``;
+    anything else is returned as it is (``Decimal("10.50")`` keeps its zero).
+    """
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and (exponent > 0 or (amount.is_zero() and exponent < -6)):
+        return amount.quantize(_QUANTUM[0], context=_EXACT)
+    return amount
+
+
 @dataclass(frozen=True)
 class WireFormat:
     """How one currency travels to a PSP.

@@ -78,7 +78,7 @@ def verified_update(
     given = headers.get(SIGNATURE_HEADER)
     if not given:
         raise NotificationRejected(gateway_id, f"the {SIGNATURE_HEADER} header is missing")
-    expected = sign(body, config.secret(SECRET_PARAM))
+    expected = sign(body, config.secret_text(SECRET_PARAM))
     if not hmac.compare_digest(expected.encode(), given.strip().lower().encode()):
         raise NotificationRejected(gateway_id, "the signature does not match the body")
     try:

@@ -94,7 +94,7 @@ class StripeGatewayPlugin(CommandHooks):
         params = config.connection_params
         if "secret_key" not in params:
             raise ValueError("connection_params.secret_key is required (sk_test_… or sk_live_…)")
-        secret = config.secret("secret_key")
+        secret = config.secret_text("secret_key")
         webhooks = WebhookSettings.from_config(config)
         client = HttpClient(
             str(params.get("base_url", "https://api.stripe.com")),

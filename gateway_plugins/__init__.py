@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .actions import ActionKind, CustomerAction
     from .errors import ErrorCode, ErrorMap, ErrorMapping, NormalizedError, RetryAdvice
     from .exceptions import (
         ClientTokenError,
@@ -45,12 +46,14 @@ if TYPE_CHECKING:
 
 #: Each public name and the module it lives in.
 _EXPORTS = {
+    "ActionKind": "actions",
     "AddressData": "interface",
     "AmountPrecisionError": "money",
     "Capability": "interface",
     "ClientTokenError": "exceptions",
     "CreditCardInfo": "interface",
     "CurrencyError": "money",
+    "CustomerAction": "actions",
     "ENTRY_POINT_GROUP": "hookspecs",
     "ErrorCode": "errors",
     "ErrorMap": "errors",
@@ -87,12 +90,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "ActionKind",
     "AddressData",
     "AmountPrecisionError",
     "Capability",
     "ClientTokenError",
     "CreditCardInfo",
     "CurrencyError",
+    "CustomerAction",
     "ErrorCode",
     "ErrorMap",
     "ErrorMapping",

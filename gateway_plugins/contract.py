@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable
 from decimal import Decimal
 
 from pluggy import HookImpl
+from pydantic import ValidationError
 
 from .errors import ErrorCode, NormalizedError, RetryAdvice
 from .interface import Capability, GatewayResponse, PaymentData, TransactionKind
@@ -51,10 +52,11 @@ REQUIRED_GATEWAY_HOOKS = ("gateway_info", "process_payment")
 #: Capabilities that exist exactly when a hook is implemented.
 CAPABILITY_HOOKS: dict[Capability, str] = {
     Capability.VOID: "void",
-    Capability.THREE_D_SECURE: "confirm_payment",
     Capability.CLIENT_TOKEN: "get_client_token",
     Capability.NOTIFICATIONS: "handle_notification",
 }
+#: Capabilities of which at least one exists exactly when ``confirm_payment`` does.
+CONFIRM_CAPABILITIES = frozenset({Capability.THREE_D_SECURE, Capability.REDIRECT})
 
 
 def default_problems(hookimpls: Iterable[HookImpl]) -> list[str]:
@@ -81,6 +83,13 @@ def capability_problems(
             problems.append(f"declares {capability.value!r} but does not implement {hook!r}")
         if hook in implemented and capability not in capabilities:
             problems.append(f"implements {hook!r} but does not declare {capability.value!r}")
+    confirming = sorted(c.value for c in CONFIRM_CAPABILITIES & frozenset(capabilities))
+    if confirming and "confirm_payment" not in implemented:
+        problems.append(f"declares {confirming[0]!r} but does not implement 'confirm_payment'")
+    if "confirm_payment" in implemented and not confirming:
+        problems.append(
+            "implements 'confirm_payment' but declares neither 'three_d_secure' nor 'redirect'"
+        )
     for capability, hook in (
         (Capability.PARTIAL_CAPTURE, "capture"),
         (Capability.MULTIPLE_CAPTURES, "capture"),
@@ -102,12 +111,43 @@ def capability_problems(
 
 def response_problem(operation: str, value: object) -> str | None:
     """Why ``value`` is not an acceptable answer of a gateway to ``operation``, if it is not."""
+    return trusted_response(operation, value)[1]
+
+
+def trusted_response(operation: str, value: object) -> tuple[GatewayResponse | None, str | None]:
+    """``value`` as a response a host can trust, or ``None`` and why it cannot be one.
+
+    A ``GatewayResponse`` that validation did not build (``model_construct``, or
+    ``model_copy`` with new values) may hold anything, say a ``float`` amount or a
+    failure without an ``ErrorCode``: it is validated again, and the validated copy
+    is returned.
+    """
     if not isinstance(value, GatewayResponse):
-        return f"returned {type(value).__name__}, not a GatewayResponse"
+        return None, f"returned {type(value).__name__}, not a GatewayResponse"
+    if value.inspection() is None:
+        try:
+            value = GatewayResponse.model_validate(
+                {name: getattr(value, name) for name in GatewayResponse.model_fields
+                 if hasattr(value, name)}
+            )  # fmt: skip
+        except ValidationError as exc:
+            return None, (
+                f"returned a GatewayResponse that does not validate ({_first_error(exc)}); "
+                "build responses with GatewayResponse(...), .success() or .failure(), "
+                "never model_construct() or model_copy(update=...)"
+            )
+        except Exception as exc:
+            return None, f"returned a GatewayResponse that cannot be read ({type(exc).__name__})"
     if value.kind not in OPERATION_KINDS[operation]:
         allowed = ", ".join(sorted(kind.value for kind in OPERATION_KINDS[operation]))
-        return f"returned kind {value.kind.value!r} for {operation!r} (allowed: {allowed})"
-    return None
+        return None, f"returned kind {value.kind.value!r} for {operation!r} (allowed: {allowed})"
+    return value, None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]
 
 
 def money_facts(

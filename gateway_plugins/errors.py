@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from .i18n import N_, translate
+
 
 class ErrorCode(str, Enum):
     """The ten shared error codes (Saleor's ``TransactionError`` values).
@@ -45,8 +47,17 @@ class ErrorCode(str, Enum):
 
     @property
     def user_message(self) -> str:
-        """A message that is safe to show the shopper."""
+        """A message that is safe to show the shopper, in English."""
         return _USER_MESSAGES[self]
+
+    def user_message_in(self, language: str | None) -> str:
+        """:attr:`user_message` in ``language``, a tag such as ``"de"`` or ``"pt-BR"``.
+
+        ``None``, and a language with no catalog, give English; a regional tag
+        with no catalog of its own gives its base language (``de-AT`` → ``de``).
+        See :mod:`gateway_plugins.i18n` for the languages that ship.
+        """
+        return translate(_USER_MESSAGES[self], language)
 
     @property
     def default_retry(self) -> RetryAdvice:
@@ -65,6 +76,9 @@ class RetryAdvice(str, Enum):
     TRY_ANOTHER_GATEWAY = "try_another_gateway"
     #: The issuer wants Strong Customer Authentication (3-D Secure) first.
     AUTHENTICATE = "authenticate"
+    #: The outcome is unknown and this gateway does not deduplicate retries: a blind
+    #: retry might charge twice. Look the transaction up first (reconciliation).
+    CHECK_STATUS = "check_status"
 
 
 _DESCRIPTIONS: dict[ErrorCode, str] = {
@@ -82,17 +96,18 @@ _DESCRIPTIONS: dict[ErrorCode, str] = {
     ),
 }
 
+# English message ids, marked for `python -m gateway_plugins.i18n extract`.
 _USER_MESSAGES: dict[ErrorCode, str] = {
-    ErrorCode.INCORRECT_NUMBER: "Your card number is incorrect.",
-    ErrorCode.INVALID_NUMBER: "Your card number is not a valid card number.",
-    ErrorCode.INCORRECT_CVV: "Your card's security code is incorrect.",
-    ErrorCode.INVALID_CVV: "Your card's security code is invalid.",
-    ErrorCode.INCORRECT_ZIP: "Your postal code could not be verified.",
-    ErrorCode.INCORRECT_ADDRESS: "Your billing address could not be verified.",
-    ErrorCode.INVALID_EXPIRY_DATE: "Your card's expiration date is invalid.",
-    ErrorCode.EXPIRED: "Your card has expired.",
-    ErrorCode.DECLINED: "Your card was declined.",
-    ErrorCode.PROCESSING_ERROR: "The payment could not be processed. Please try again later.",
+    ErrorCode.INCORRECT_NUMBER: N_("Your card number is incorrect."),
+    ErrorCode.INVALID_NUMBER: N_("Your card number is not a valid card number."),
+    ErrorCode.INCORRECT_CVV: N_("Your card's security code is incorrect."),
+    ErrorCode.INVALID_CVV: N_("Your card's security code is invalid."),
+    ErrorCode.INCORRECT_ZIP: N_("Your postal code could not be verified."),
+    ErrorCode.INCORRECT_ADDRESS: N_("Your billing address could not be verified."),
+    ErrorCode.INVALID_EXPIRY_DATE: N_("Your card's expiration date is invalid."),
+    ErrorCode.EXPIRED: N_("Your card has expired."),
+    ErrorCode.DECLINED: N_("Your card was declined."),
+    ErrorCode.PROCESSING_ERROR: N_("The payment could not be processed. Please try again later."),
 }
 
 _DEFAULT_RETRY: dict[ErrorCode, RetryAdvice] = {

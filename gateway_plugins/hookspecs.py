@@ -129,9 +129,14 @@ def authorize(
     plugin before this one in the chain, or ``None`` for the first.
 
     Returns: a :class:`~gateway_plugins.interface.GatewayResponse` of kind
-    ``auth`` (or ``action_to_confirm`` when 3-D Secure is needed, ``pending``
-    when the PSP answers later), echoing amount and currency; or
-    ``previous_value`` unchanged when this plugin does not act.
+    ``auth`` (or ``action_to_confirm`` with ``action_required=True`` and a
+    :class:`~gateway_plugins.actions.CustomerAction` when the shopper must act:
+    3-D Secure, a redirect, something to present; ``pending`` when the PSP
+    answers later), echoing amount and currency; or ``previous_value``
+    unchanged when this plugin does not act. When the PSP's answer is lost or
+    unreadable, a failure with ``outcome_unknown=True`` (never a decline).
+    Send the PSP the key of :func:`gateway_plugins.idempotency.operation_key`,
+    never ``payment_information.idempotency_key`` itself.
 
     Called: by ``PluginManager.authorize``, only on the gateway named in
     ``payment_information.gateway`` and on non-gateway plugins.
@@ -178,14 +183,19 @@ def refund(
 def void(
     payment_information: PaymentData, previous_value: GatewayResponse | None
 ) -> GatewayResponse | None:
-    """Release an authorization that was not captured.
+    """Release an authorization that was not captured, wholly.
 
     Arguments: ``payment_information`` with ``psp_reference`` naming the
-    authorization; ``previous_value`` as for :func:`authorize`.
+    authorization and ``amount`` the amount authorized (a void is never
+    partial: PSPs release the whole authorization and take no amount);
+    ``previous_value`` as for :func:`authorize`.
 
     Returns: a response of kind ``void`` (or ``cancel``; ``pending`` when the PSP
     confirms asynchronously); a failure when the authorization was already
-    captured. Or ``previous_value`` unchanged when this plugin does not act.
+    captured. A plugin that knows the authorization's amount refuses, before
+    calling the PSP, a void whose ``amount`` differs from it (a host asking to
+    void 3.00 of 25.00 must not hear "voided 3.00"). Or ``previous_value``
+    unchanged when this plugin does not act.
 
     Called: by ``PluginManager.void``, as :func:`authorize` is; only on gateways
     declaring the ``void`` capability.
@@ -226,7 +236,9 @@ def confirm_payment(
     ``previous_value`` unchanged when this plugin does not act.
 
     Called: by ``PluginManager.confirm_payment`` after a response with
-    ``action_required=True``; only on gateways declaring ``three_d_secure``.
+    ``action_required=True``, with ``psp_reference`` set to the action's
+    ``CustomerAction.psp_reference``; only on gateways declaring
+    ``three_d_secure`` or ``redirect``.
     """
 
 

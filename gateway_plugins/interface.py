@@ -74,6 +74,9 @@ amount precision
     of any type, and any string that is a URL with credentials
     (``https://user:pw@host``), prints as ``**********`` in ``repr``, ``str``
     and JSON; :meth:`GatewayConfig.secret` returns it in full.
+``language_code``
+    ``None`` or a language tag such as ``de``, ``de-CH`` or ``pt_BR`` (see
+    :mod:`gateway_plugins.i18n`).
 ``idempotency_key``
     1–64 characters from ``A-Z a-z 0-9 - _ . :`` (64 is Adyen's limit);
     generated when not given, and kept for the life of the object, so retrying
@@ -94,12 +97,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictBool,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from .actions import CustomerAction
 from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
 from .fields import (
     CountryCode,
@@ -113,7 +118,9 @@ from .fields import (
     check_nesting,
     text_field,
 )
+from .i18n import check_language_tag
 from .money import MAX_MINOR_UNITS, iso_exponent, plain_notation, to_minor_units
+from .scrub import Inspection, inspect
 from .secret_params import SecretValue, hide_secrets, plain, secret_values
 
 _MODEL = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
@@ -150,6 +157,9 @@ class Capability(str, Enum):
     MULTIPLE_REFUNDS = "multiple_refunds"
     VOID = "void"
     THREE_D_SECURE = "three_d_secure"
+    REDIRECT = "redirect"
+    """Sends the shopper to the PSP or their bank (hosted checkout, iDEAL …) and back;
+    completed with ``confirm_payment``, like 3-D Secure."""
     CLIENT_TOKEN = "client_token"  # noqa: S105 (a capability name, not a secret)
     IDEMPOTENCY = "idempotency"
     NOTIFICATIONS = "notifications"
@@ -368,6 +378,9 @@ class PaymentData(_Model):
     data: dict[str, Any] = Field(default_factory=dict, repr=False)
     psp_reference: Identifier = None
     idempotency_key: str = Field(default_factory=lambda: uuid4().hex)
+    language_code: str | None = None
+    """The shopper's language (``de``, ``de-CH``, ``pt_BR``): the language of a failure's
+    ``error``. ``None`` is English; see :mod:`gateway_plugins.i18n` for the fallbacks."""
 
     _check_nesting = field_validator("data", mode="before")(_check_nesting)
 
@@ -379,6 +392,11 @@ class PaymentData(_Model):
         return value
 
     _check_precision = field_validator("amount")(_check_precision)
+
+    @field_validator("language_code")
+    @classmethod
+    def _check_language_code(cls, value: str | None) -> str | None:
+        return None if value is None else check_language_tag(value)
 
 
 class GatewayResponse(_Model):
@@ -405,12 +423,25 @@ class GatewayResponse(_Model):
     customer_id: str | None = None
     card_info: CreditCardInfo | None = None
     raw_response: dict[str, Any] | None = None
-    action_required_data: dict[str, Any] | None = None
+    action_required_data: CustomerAction | None = None
+    """What the shopper must do, when ``action_required`` (see :mod:`gateway_plugins.actions`)."""
     transaction_already_processed: bool = False
     psp_reference: str | None = None
     idempotency_key: str | None = None
-    """Set when the outcome is unknown (``retry_advice=retry_later``): the key to
-    retry with. Retrying the same ``PaymentData`` reuses it and cannot charge twice."""
+    """The ``PaymentData.idempotency_key`` to retry with; set on every response that
+    advises a retry (the manager fills it in when a plugin does not). Retrying the
+    same ``PaymentData`` reuses it."""
+    outcome_unknown: bool = False
+    """The PSP may or may not have acted (a lost reply, an unreadable answer): the
+    payment is neither approved nor declined until someone looks. Always a failure
+    with ``processing_error``. ``retry_advice`` is ``retry_later`` when the gateway
+    deduplicates retries by idempotency key (capability ``idempotency``), else
+    ``check_status``: look the transaction up before retrying."""
+
+    # (id of the validated object, what the scrubber found in its free-form fields).
+    # Set by validation only: a response made by ``model_construct`` or ``model_copy``
+    # carries no mark of its own, and the manager validates it again.
+    _checked: tuple[int, Inspection] | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -432,12 +463,34 @@ class GatewayResponse(_Model):
         return values
 
     @model_validator(mode="after")
-    def _check_success_has_no_error(self) -> GatewayResponse:
+    def _check_consistency(self) -> GatewayResponse:
         if self.is_success and (self.error_code is not None or self.retry_advice is not None):
             raise ValueError("error_code: a successful response carries no error_code")
         if not self.is_success and self.error_code is None:
             raise ValueError("error_code: a failed response must carry an ErrorCode")
+        if self.action_required and (not self.is_success or self.action_required_data is None):
+            raise ValueError(
+                "action_required_data: a response asking for customer action is a success "
+                "carrying the CustomerAction"
+            )
+        if self.outcome_unknown and self.error_code is not ErrorCode.PROCESSING_ERROR:
+            raise ValueError(
+                "outcome_unknown: an unknown outcome is a failure with error_code "
+                "processing_error (neither approved nor declined)"
+            )
+        private = self.__pydantic_private__
+        assert private is not None, "the model declares a private attribute"
+        private["_checked"] = (id(self), inspect((self.raw_response, self.psp_error_message)))
         return self
+
+    def inspection(self) -> Inspection | None:
+        """What validation found in ``raw_response`` and ``psp_error_message``; ``None``
+        when this object was not built by validation (``model_construct``, ``model_copy``)."""
+        private = self.__pydantic_private__
+        checked: tuple[int, Inspection] | None = private.get("_checked") if private else None
+        if checked is None or checked[0] != id(self):
+            return None
+        return checked[1]
 
     _check_precision = field_validator("amount")(_check_precision)
 
@@ -465,13 +518,14 @@ class GatewayResponse(_Model):
     ) -> GatewayResponse:
         """A failed response for ``payment`` failing for ``reason`` (raw PSP values kept).
 
+        ``error`` is the code's shopper message in ``payment.language_code``.
         ``fields`` may override anything, e.g. ``error=`` for a more specific message.
         """
         if isinstance(reason, ErrorCode):
             reason = NormalizedError(reason, reason.default_retry, None, None)
         # Explicit fields win, so a plugin may add a raw code to a bare ErrorCode.
         values: dict[str, Any] = {
-            "error": reason.message,
+            "error": reason.code.user_message_in(payment.language_code),
             "retry_advice": reason.retry,
             "psp_error_code": reason.psp_code,
             "psp_error_message": reason.psp_message,

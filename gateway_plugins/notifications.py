@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import Field, StrictBool, field_validator, model_validator
@@ -50,8 +51,18 @@ class TransactionUpdate(_Model):
     psp_error_code: str | None = None
     psp_error_message: str | None = None
     raw_response: dict[str, Any] | None = None
+    event_date: datetime | None = None
+    """When the PSP says the event happened (timezone-aware), where it says so; the
+    manager refuses events older than its window, as replays."""
 
     _check_precision = field_validator("amount")(_check_precision)
+
+    @field_validator("event_date")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("must be timezone-aware (the PSP's time zone, or UTC)")
+        return value
 
     @model_validator(mode="after")
     def _check_consistency(self) -> TransactionUpdate:

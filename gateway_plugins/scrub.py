@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 REDACTED = "[REDACTED]"
@@ -168,18 +169,15 @@ class Scrubber:
     def might_leak(self, value: Any) -> bool:
         """A fast check: ``False`` guarantees :meth:`data` would hide nothing in ``value``.
 
-        It looks for sensitive keys, then searches all strings at once, at C speed,
-        for anything that could be a card number or a known secret; ``True``
-        means "look closer" (:meth:`leaks`). The manager runs it on every response.
+        ``True`` means "look closer" (:meth:`leaks`).
         """
-        strings: list[str] = []
-        if not _collect_strings(value, strings):
+        return self.needs_scrubbing(inspect(value))
+
+    def needs_scrubbing(self, inspection: Inspection) -> bool:
+        """``False`` guarantees that :meth:`data` hides nothing in the inspected value."""
+        if inspection.suspicious:
             return True
-        text = "\x00".join(strings)
-        if not text.isascii():
-            return True  # non-ASCII digits: leave it to the full scrub
-        if _TWELVE in text.encode().translate(_RUN_BYTES):
-            return True
+        text = inspection.text
         return any(secret in text for secret in self._secrets)
 
     def leaks(self, value: Any) -> bool:
@@ -187,12 +185,59 @@ class Scrubber:
         return self.might_leak(value) and bool(self.data(value) != _plain(value))
 
 
-def _collect_strings(value: Any, strings: list[str]) -> bool:
+@dataclass(frozen=True)
+class Inspection:
+    """What one walk over a JSON-like value found; see :func:`inspect`."""
+
+    suspicious: bool
+    """Something in it may need hiding whatever the secrets: a sensitive key, a digit
+    run that could be a card number, a value of a type the walk does not read."""
+    text: str
+    """Every string in the value, joined, to search for known secrets (``""`` when
+    ``suspicious``: the full scrub runs then anyway)."""
+
+
+#: Nothing to hide, nothing to search.
+CLEAN = Inspection(False, "")
+_SUSPICIOUS = Inspection(True, "")
+#: Deeper than this, a value is not a PSP reply: the full scrub decides.
+MAX_DEPTH = 32
+
+
+def inspect(value: Any) -> Inspection:
+    """Walk ``value`` once, at C speed where possible, and say whether it needs a scrub.
+
+    Values under reference keys (``pspReference`` …) are left to the reference rule:
+    they are searched for secrets but not for card numbers. Never raises.
+    """
+    if value is None:
+        return CLEAN
+    strings: list[str] = []
+    references: list[str] = []
+    try:
+        readable = _collect_strings(value, strings, references, 0)
+    except Exception:  # a mapping whose items() raises, and other oddities
+        return _SUSPICIOUS
+    if not readable:
+        return _SUSPICIOUS
+    text = "\x00".join(strings)
+    if not text.isascii():
+        return _SUSPICIOUS  # non-ASCII digits: leave it to the full scrub
+    if _TWELVE in text.encode().translate(_RUN_BYTES):
+        return _SUSPICIOUS
+    if references:
+        text = "\x00".join([text, *references])
+    return Inspection(False, text)
+
+
+def _collect_strings(value: Any, strings: list[str], references: list[str], depth: int) -> bool:
     """Gather the strings in JSON-like ``value``; False if anything needs a closer look."""
     kind = type(value)
     if kind is str:
         strings.append(value)
         return True
+    if depth > MAX_DEPTH:
+        return False
     if kind is dict:
         for key, item in value.items():
             if type(key) is not str:
@@ -205,11 +250,13 @@ def _collect_strings(value: Any, strings: list[str]) -> bool:
             if verdict:
                 return False
             strings.append(key)
-            if not _collect_strings(item, strings):
+            if type(item) is str and is_reference_key(key):
+                references.append(item)
+            elif not _collect_strings(item, strings, references, depth + 1):
                 return False
         return True
     if kind is list or kind is tuple:
-        return all(_collect_strings(item, strings) for item in value)
+        return all(_collect_strings(item, strings, references, depth + 1) for item in value)
     if kind is int:
         return bool(-(10**11) < value < 10**11)  # under 12 digits: no card number
     return value is None or kind is bool or kind is float

@@ -21,7 +21,9 @@ import pydantic
 import pytest
 
 from gateway_plugins import (
+    ActionKind,
     Capability,
+    CustomerAction,
     ErrorCode,
     GatewayConfig,
     GatewayInfo,
@@ -59,7 +61,9 @@ def _respond(payment: PaymentData, kind: TransactionKind) -> GatewayResponse:
             TransactionKind.ACTION_TO_CONFIRM,
             "t-3ds",
             action_required=True,
-            action_required_data={"redirect_url": "https://acs.example/3ds"},
+            action_required_data=CustomerAction(
+                kind=ActionKind.THREE_D_SECURE, psp_reference="t-3ds", url="https://acs.example/3ds"
+            ),
         )
     if token == ECHOED_TOKEN:
         # A careless plugin: puts the token into everything the CLI prints or logs.
@@ -266,7 +270,8 @@ def test_pay_action_required_is_success(capsys: pytest.CaptureFixture[str]) -> N
     data = json.loads(out)
     assert data["is_success"] is True
     assert data["action_required"] is True
-    assert data["action_required_data"] == {"redirect_url": "https://acs.example/3ds"}
+    assert data["action_required_data"]["url"] == "https://acs.example/3ds"
+    assert data["action_required_data"]["kind"] == "three_d_secure"
     status, out, _ = run(capsys, *pay_args(CARD_3DS))
     assert status == 0
     assert out.splitlines()[0] == "status: action required"

@@ -191,7 +191,8 @@ def test_an_observer_crashing_before_the_gateway_fails_the_payment(
     response = manager.authorize(pay())
 
     assert response.error_code is ErrorCode.PROCESSING_ERROR
-    assert "'risk'" in (response.error or "")
+    assert "'risk'" in (response.psp_error_message or "")
+    assert response.error == ErrorCode.PROCESSING_ERROR.user_message  # nothing internal shown
     assert fake.calls == []
 
 
@@ -206,13 +207,19 @@ def test_a_plugin_exception_becomes_a_processing_error(
 
     manager.register(FakeGateway(authorize=explode), "fake")
 
+    payment = pay(token=CARD)
     with caplog.at_level(logging.ERROR, logger="gateway_plugins"):
-        response = manager.authorize(pay(token=CARD))
+        response = manager.authorize(payment)
 
     assert not response.is_success
     assert response.error_code is ErrorCode.PROCESSING_ERROR
-    assert response.retry_advice is RetryAdvice.RETRY_LATER
-    assert "'fake'" in (response.error or "")
+    # The gateway may have charged before it raised: neither approved nor declined,
+    # and as it does not declare idempotency, the host must look before retrying.
+    assert response.outcome_unknown
+    assert response.retry_advice is RetryAdvice.CHECK_STATUS
+    assert response.idempotency_key == payment.idempotency_key
+    assert "'fake'" in (response.psp_error_message or "")
+    assert response.error == ErrorCode.PROCESSING_ERROR.user_message
     assert response.amount == Decimal("10.00") and response.currency == "USD"
     assert "Traceback" in caplog.text and "KeyError" in caplog.text
     # The card number in the exception text reaches neither the log nor the response.

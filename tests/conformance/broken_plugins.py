@@ -244,8 +244,8 @@ class WithoutOptionalHooks(_Broken):
 
     gateway_id = "correct-without-optional-hooks"
     capabilities = CAPABILITIES - {
-        Capability.VOID, Capability.THREE_D_SECURE, Capability.CLIENT_TOKEN,
-        Capability.NOTIFICATIONS,
+        Capability.VOID, Capability.THREE_D_SECURE, Capability.REDIRECT,
+        Capability.CLIENT_TOKEN, Capability.NOTIFICATIONS,
     }  # fmt: skip
     void = None  # type: ignore[assignment]
     handle_notification = None  # type: ignore[assignment]

@@ -79,7 +79,7 @@ def _challenge(s: Session, token: str, what: str) -> tuple[GatewayResponse, str]
         )
     if not response.action_required_data:
         raise CheckFailed(f"{label} gave no action_required_data for the storefront")
-    reference = response.psp_reference or response.action_required_data.get("psp_reference")
+    reference = response.action_required_data.psp_reference or response.psp_reference
     if not isinstance(reference, str) or not reference:
         reference = reference_of(response, label)
     return response, reference

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from gateway_plugins import (
+    ActionKind,
     CreditCardInfo,
+    CustomerAction,
     ErrorCode,
     GatewayResponse,
     NormalizedError,
@@ -65,11 +67,7 @@ def payment_handler(success_kind: TransactionKind, failure_kind: TransactionKind
             return _success(payment, body, K.PENDING, **common)
         if result in SHOPPER_ACTION:
             common["action_required"] = True
-            common["action_required_data"] = {
-                "psp_reference": reference,
-                "result_code": result,
-                "action": body.get("action"),
-            }
+            common["action_required_data"] = customer_action(reference or "", body.get("action"))
             return _success(payment, body, K.ACTION_TO_CONFIRM, **common)
         if result == "Refused":
             error = refusal(body.get("refusalReasonCode"), body.get("refusalReason"))
@@ -84,6 +82,35 @@ def payment_handler(success_kind: TransactionKind, failure_kind: TransactionKind
         return outcome_unknown(payment, failure_kind, f"Adyen answered resultCode {result!r}")
 
     return handle
+
+
+def customer_action(reference: str, action: object) -> CustomerAction:
+    """Adyen's ``action`` object as the shared :class:`CustomerAction`.
+
+    ``sdk_data`` is the action itself, for Drop-in or Components; ``url`` and its
+    form are there for hosts that redirect without them.
+    """
+    found: Mapping[str, Any] = action if isinstance(action, Mapping) else {}
+    action_type = str(found.get("type"))
+    kind = ActionKind.REDIRECT
+    if found.get("paymentMethodType") == "scheme" or action_type.startswith("threeDS"):
+        kind = ActionKind.THREE_D_SECURE
+    elif action_type in ("qrCode", "voucher", "await"):
+        kind = ActionKind.PRESENT
+    url = found.get("url") if action_type == "redirect" else None
+    method = "POST" if url and str(found.get("method", "GET")).upper() == "POST" else "GET"
+    data = found.get("data")
+    fields: Mapping[str, Any] = data if method == "POST" and isinstance(data, Mapping) else {}
+    return CustomerAction(
+        kind=kind,
+        psp_reference=reference,
+        url=url,
+        method=method,
+        form_fields={str(key): str(value) for key, value in fields.items()},
+        qr_code=found.get("qrCodeData"),
+        voucher_url=found.get("downloadUrl"),
+        sdk_data=dict(found) or None,
+    )
 
 
 def modification_handler(

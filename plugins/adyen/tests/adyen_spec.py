@@ -1,11 +1,10 @@
 """Validate Adyen JSON bodies offline against Adyen's Checkout API v71 spec (psp-reference §9).
 
-The spec is ``<repo root>/../shared/specs/adyen-checkout-v71.json`` (OpenAPI 3.1.0, whose schemas
-are JSON Schema 2020-12). It is loaded once, registered as ``urn:adyen`` and checked with
+The spec is ``spec/CheckoutService-v71-subset.json`` beside this module: the part of Adyen's
+``CheckoutService-v71.json`` (OpenAPI 3.1.0, whose schemas are JSON Schema 2020-12) the tests use,
+cut by ``spec/make_subset.py`` (see ``spec/README.md``). It is loaded once, registered as
+``urn:adyen`` and checked with
 ``Draft202012Validator({"$ref": "urn:adyen#/components/schemas/<Name>"})``.
-
-Without the spec, :func:`spec_available` is false: the fake Adyen then skips request validation
-and the tests that need the spec skip.
 """
 
 from __future__ import annotations
@@ -20,8 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-REPO_ROOT = Path(__file__).resolve().parents[3]  # plugins/adyen/tests/ → repo root
-SPEC_FILE = REPO_ROOT.parent / "shared" / "specs" / "adyen-checkout-v71.json"
+SPEC_FILE = Path(__file__).with_name("spec") / "CheckoutService-v71-subset.json"
 
 #: The request schema of every operation the fake serves, by method and path template.
 REQUEST_SCHEMAS: dict[tuple[str, str], str] = {
@@ -39,7 +37,6 @@ __all__ = [
     "SPEC_FILE",
     "AdyenSpecError",
     "schema_errors",
-    "spec_available",
     "template_of",
     "validate",
 ]
@@ -55,17 +52,8 @@ class AdyenSpecError(AssertionError):
         super().__init__(f"does not match Adyen's {schema}:\n  {lines}")
 
 
-def spec_available() -> bool:
-    """Whether the spec file is where the tests expect it."""
-    return SPEC_FILE.is_file()
-
-
 @functools.cache
 def _spec() -> dict[str, Any]:
-    if not spec_available():
-        raise FileNotFoundError(
-            f"Adyen spec not found at {SPEC_FILE} (expected shared/ beside repo)"
-        )
     spec: dict[str, Any] = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
     return spec
 
@@ -81,7 +69,10 @@ def _registry() -> Registry[Any]:
 @functools.cache
 def _validator(schema: str) -> Draft202012Validator:
     if schema not in _spec()["components"]["schemas"]:
-        raise ValueError(f"Adyen's spec has no schema {schema!r}")
+        raise ValueError(
+            f"the tests' subset of Adyen's spec has no schema {schema!r}"
+            " (to add one: SCHEMAS in spec/make_subset.py, then regenerate)"
+        )
     reference = {"$ref": f"urn:adyen#/components/schemas/{schema}"}
     return Draft202012Validator(reference, registry=_registry())
 

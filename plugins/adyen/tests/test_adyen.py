@@ -11,6 +11,7 @@ import pytest
 from gateway_plugins_adyen import AdyenGatewayPlugin
 
 from gateway_plugins import (
+    ActionKind,
     AddressData,
     ErrorCode,
     GatewayResponse,
@@ -369,14 +370,15 @@ def test_three_d_secure_redirect_then_details(
 
     assert response.is_success and response.action_required
     assert response.kind is K.ACTION_TO_CONFIRM
-    data = response.action_required_data or {}
-    assert (
-        data["psp_reference"] == response.psp_reference and data["result_code"] == "RedirectShopper"
-    )
-    assert data["action"]["type"] == "redirect" and data["action"]["url"].startswith("https://")
+    action = response.action_required_data
+    assert action is not None and action.kind is ActionKind.THREE_D_SECURE
+    assert action.psp_reference == response.psp_reference
+    assert (response.raw_response or {})["resultCode"] == "RedirectShopper"
+    assert action.url is not None and action.url.startswith("https://")
+    assert action.sdk_data is not None and action.sdk_data["type"] == "redirect"
     assert fake_adyen.ledger.authorisations() == []
 
-    returned = fake_adyen.complete_3ds(data["psp_reference"], passed=True)
+    returned = fake_adyen.complete_3ds(action.psp_reference, passed=True)
     confirm = follow_up(response.psp_reference, data=returned)
     confirmed = manager.confirm_payment(confirm)
 
@@ -416,8 +418,9 @@ def test_native_three_d_secure_challenges_the_shopper(
     )
 
     assert response.kind is K.ACTION_TO_CONFIRM
-    action = (response.action_required_data or {})["action"]
-    assert (action["type"], action["subtype"]) == ("threeDS2", "challenge")
+    action = response.action_required_data
+    assert action is not None and action.kind is ActionKind.THREE_D_SECURE and action.sdk_data
+    assert (action.sdk_data["type"], action.sdk_data["subtype"]) == ("threeDS2", "challenge")
     returned = fake_adyen.complete_3ds(response.psp_reference or "", passed=True)
     assert "threeDSResult" in returned["details"]
 

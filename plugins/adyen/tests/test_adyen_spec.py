@@ -1,10 +1,8 @@
-"""The spec validator itself (psp-reference §9), the plugin's requests and the fake's replies.
-
-Skipped as a whole when Adyen's spec is not beside the repository (``shared/specs``).
-"""
+"""The spec validator itself (psp-reference §9), the plugin's requests and the fake's replies."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,17 +19,15 @@ from gateway_plugins_adyen.builders import (
 
 from gateway_plugins import AddressData, ErrorCode, GatewayConfig, PaymentData
 from plugins.adyen.tests.adyen_spec import (
+    REQUEST_SCHEMAS,
     SPEC_FILE,
     AdyenSpecError,
     schema_errors,
-    spec_available,
     template_of,
     validate,
 )
 from plugins.adyen.tests.fake_adyen import FakeAdyen
 from plugins.adyen.tests.payments import card, manager_for, pay
-
-pytestmark = pytest.mark.skipif(not spec_available(), reason=f"Adyen's spec is not at {SPEC_FILE}")
 
 TIMEOUT = 5.0
 ONE_EURO = {"currency": "EUR", "value": 100}
@@ -114,6 +110,46 @@ def test_messages_never_repeat_card_data() -> None:
 )
 def test_template_of(path: str, template: str | None) -> None:
     assert template_of(path) == template
+
+
+# -- the subset of the spec in the repository ------------------------------------------------
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from [value] if key == "$ref" else _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def test_every_ref_in_the_subset_resolves_inside_it() -> None:
+    spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    refs = set(_refs(spec))
+    unresolved = []
+    for ref in refs:
+        node = spec
+        for part in ref.removeprefix("#/").split("/"):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            unresolved.append(ref)
+
+    assert len(refs) > 100 and unresolved == []
+
+
+def test_the_fakes_request_schemas_are_the_specs() -> None:
+    spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    bodies = {
+        (method.upper(), path): operation["requestBody"]["content"]["application/json"]["schema"]
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+
+    assert bodies == {
+        operation: {"$ref": f"#/components/schemas/{schema}"}
+        for operation, schema in REQUEST_SCHEMAS.items()
+    }
 
 
 # -- the plugin's requests, built offline ------------------------------------------------------

@@ -328,7 +328,8 @@ def test_a_failed_card_lookup_refunds_nothing(
     unknown = manager.refund(follow("40000000000"))
 
     assert (lost.psp_error_code, lost.retry_advice) == (LOOKUP_FAILED, RetryAdvice.RETRY_LATER)
-    assert lost.idempotency_key is None  # not an unknown outcome: nothing was sent to refund
+    assert not lost.outcome_unknown  # nothing was sent to refund
+    assert lost.idempotency_key is not None  # every retry advice carries the key to retry with
     assert unknown.psp_error_code == "E00040" and unknown.kind is TransactionKind.REFUND
     assert fake_authorizenet.ledger.refunds() == []
 

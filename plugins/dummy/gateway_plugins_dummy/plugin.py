@@ -15,8 +15,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from gateway_plugins import (
+    ActionKind,
     Capability,
     CreditCardInfo,
+    CustomerAction,
     GatewayConfig,
     GatewayInfo,
     GatewayResponse,
@@ -203,11 +205,11 @@ class DummyGatewayPlugin:
             return self._success(
                 payment, TransactionKind.ACTION_TO_CONFIRM, record,
                 action_required=True, card_info=card,
-                action_required_data={
-                    "type": "three_d_secure",
-                    "psp_reference": record.psp_reference,
-                    "redirect_url": f"https://dummy.invalid/3ds/{record.psp_reference}",
-                },
+                action_required_data=CustomerAction(
+                    kind=ActionKind.THREE_D_SECURE,
+                    psp_reference=record.psp_reference,
+                    url=f"https://dummy.invalid/3ds/{record.psp_reference}",
+                ),
             )  # fmt: skip
         return self._success(payment, TransactionKind.AUTH, record, card_info=card)
 

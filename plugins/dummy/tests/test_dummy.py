@@ -15,6 +15,7 @@ from gateway_plugins_dummy import GATEWAY_ID, TOKENS, DummyGatewayPlugin, DummyT
 from gateway_plugins_dummy import ledger as ledger_module
 
 from gateway_plugins import (
+    ActionKind,
     ErrorCode,
     GatewayConfig,
     GatewayResponse,
@@ -389,9 +390,10 @@ def test_three_d_secure_token_requires_action(manager: PluginManager) -> None:
 
     assert response.is_success and response.action_required
     assert response.kind is TransactionKind.ACTION_TO_CONFIRM
-    assert response.action_required_data is not None
-    assert response.action_required_data["psp_reference"] == response.psp_reference
-    assert response.action_required_data["redirect_url"].startswith("https://")
+    action = response.action_required_data
+    assert action is not None and action.kind is ActionKind.THREE_D_SECURE
+    assert action.psp_reference == response.psp_reference
+    assert action.url is not None and action.url.startswith("https://")
 
 
 @pytest.mark.parametrize(

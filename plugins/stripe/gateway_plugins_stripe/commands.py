@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gateway_plugins import (
+    ActionKind,
+    CustomerAction,
     GatewayConfig,
     GatewayResponse,
     PaymentData,
@@ -140,12 +142,7 @@ def _intent_response(intent: dict[str, Any], payment: PaymentData) -> GatewayRes
         )  # fmt: skip
     if kind is TransactionKind.ACTION_TO_CONFIRM:
         common["action_required"] = True
-        common["action_required_data"] = {
-            "psp_reference": intent["id"],
-            "next_action": intent.get("next_action"),
-            # Stripe.js completes ``use_stripe_sdk`` actions with the client secret.
-            "client_secret": intent.get("client_secret"),
-        }
+        common["action_required_data"] = _customer_action(intent)
     # A cancel moves no money: it answers for the request's amount, whatever it was.
     amount = (
         payment.amount
@@ -153,6 +150,20 @@ def _intent_response(intent: dict[str, Any], payment: PaymentData) -> GatewayRes
         else STRIPE_UNITS.from_minor(int(minor), currency)
     )
     return GatewayResponse(is_success=True, kind=kind, amount=amount, currency=currency, **common)
+
+
+def _customer_action(intent: Mapping[str, Any]) -> CustomerAction:
+    """A PaymentIntent's ``next_action`` as the shared :class:`CustomerAction`."""
+    next_action = intent.get("next_action") or {}
+    redirect = next_action.get("redirect_to_url") if isinstance(next_action, Mapping) else None
+    card = "card" in (intent.get("payment_method_types") or ["card"])
+    return CustomerAction(
+        kind=ActionKind.THREE_D_SECURE if card else ActionKind.REDIRECT,
+        psp_reference=intent["id"],
+        url=redirect.get("url") if isinstance(redirect, Mapping) else None,
+        # Stripe.js completes any next_action (``use_stripe_sdk`` too) with the client secret.
+        sdk_data={"client_secret": intent.get("client_secret"), "next_action": next_action},
+    )
 
 
 def _refund_response(refund: dict[str, Any], payment: PaymentData) -> GatewayResponse:

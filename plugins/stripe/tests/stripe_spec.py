@@ -1,7 +1,9 @@
 """Validate Stripe form-encoded requests offline against Stripe's OpenAPI spec (psp-reference §9).
 
-The spec is ``<repo root>/../shared/specs/stripe-spec3-2022.json`` (OpenAPI 3.0.0, API version
-2020-08-27). It is loaded, registered as ``urn:stripe`` and turned into validators once per process.
+The spec is ``spec/spec3-subset.json`` beside this module: the part of Stripe's ``spec3.json``
+(OpenAPI 3.0.0, API version 2020-08-27) the tests use, cut by ``spec/make_subset.py`` (see
+``spec/README.md``). It is loaded, registered as ``urn:stripe`` and turned into validators once per
+process.
 
 Which schema applies: the operation's query parameters if it declares any (every ``GET``), else its
 ``application/x-www-form-urlencoded`` request body (``POST``, and ``DELETE``, whose parameters
@@ -23,8 +25,7 @@ from jsonschema import Draft4Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-REPO_ROOT = Path(__file__).resolve().parents[3]  # plugins/stripe/tests/ → repo root
-SPEC_FILE = REPO_ROOT.parent / "shared" / "specs" / "stripe-spec3-2022.json"
+SPEC_FILE = Path(__file__).with_name("spec") / "spec3-subset.json"
 _FORM = "application/x-www-form-urlencoded"
 _KEY = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
 _DIGITS = re.compile(r"[0-9]+")  # not ``str.isdigit``/``\d``: those accept "²" and "٣"
@@ -84,10 +85,6 @@ def _listify(node: Any) -> Any:
 @functools.cache
 def _spec() -> dict[str, Any]:
     """The parsed Stripe spec (read once)."""
-    if not SPEC_FILE.is_file():
-        raise FileNotFoundError(
-            f"Stripe spec not found at {SPEC_FILE} (expected shared/ beside repo)"
-        )
     spec: dict[str, Any] = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
     return spec
 
@@ -122,7 +119,10 @@ def spec_path(path: str) -> str:
     concrete = "/" + urlsplit(path).path.strip("/")
     found = [(literal, tpl) for regex, literal, tpl in _templates() if regex.fullmatch(concrete)]
     if not found:
-        raise ValueError(f"{concrete!r} matches no path in Stripe's spec")
+        raise ValueError(
+            f"{concrete!r} matches no path in the tests' subset of Stripe's spec"
+            " (to add one: PATHS in spec/make_subset.py, then regenerate)"
+        )
     return max(found)[1]
 
 

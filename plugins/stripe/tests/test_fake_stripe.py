@@ -7,16 +7,18 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from jsonschema import Draft4Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
 
 from plugins.stripe.tests.fake_stripe import FakeStripe, Fault, parse_form, v1_signature
+from plugins.stripe.tests.stripe_spec import SPEC_FILE
 
 TIMEOUT = 5.0
-SPEC = Path(__file__).resolve().parents[4] / "shared" / "specs" / "stripe-spec3-2022.json"
 
 
 class Client:
@@ -919,18 +921,12 @@ def _nullable_to_json_schema(node: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def stripe_schema() -> Callable[[str], Any]:
-    if not SPEC.exists():
-        pytest.skip(f"Stripe's OpenAPI spec is not at {SPEC}")
-    jsonschema = pytest.importorskip("jsonschema")
-    referencing = pytest.importorskip("referencing")
-    from referencing.jsonschema import DRAFT4
-
-    spec = _nullable_to_json_schema(json.loads(SPEC.read_text()))
-    registry = referencing.Registry().with_resource("urn:stripe", DRAFT4.create_resource(spec))
+    spec = _nullable_to_json_schema(json.loads(SPEC_FILE.read_text(encoding="utf-8")))
+    registry: Registry[Any] = Registry().with_resource("urn:stripe", DRAFT4.create_resource(spec))
 
     def validator(schema: str) -> Any:
         ref = {"$ref": f"urn:stripe#/components/schemas/{schema}"}
-        return jsonschema.Draft4Validator(ref, registry=registry)
+        return Draft4Validator(ref, registry=registry)
 
     return validator
 

@@ -11,6 +11,7 @@ import pytest
 from gateway_plugins_stripe import StripeGatewayPlugin
 
 from gateway_plugins import (
+    ActionKind,
     ClientTokenError,
     ErrorCode,
     GatewayConfig,
@@ -239,11 +240,14 @@ def test_three_d_secure_then_confirm(manager: PluginManager, fake_stripe: FakeSt
 
     assert response.is_success and response.action_required
     assert response.kind is TransactionKind.ACTION_TO_CONFIRM
-    data = response.action_required_data or {}
-    assert data["next_action"]["type"] == "redirect_to_url" and data["client_secret"]
+    action = response.action_required_data
+    assert action is not None and action.kind is ActionKind.THREE_D_SECURE
+    assert action.url is not None and action.url.startswith("http")
+    assert action.sdk_data is not None and action.sdk_data["client_secret"]
+    assert action.sdk_data["next_action"]["type"] == "redirect_to_url"
     assert "client_secret" not in (response.raw_response or {})
 
-    fake_stripe.complete_3ds(data["psp_reference"], succeed=True)
+    fake_stripe.complete_3ds(action.psp_reference, succeed=True)
     confirmed = manager.confirm_payment(pay(psp_reference=response.psp_reference))
 
     assert confirmed.is_success and confirmed.kind is TransactionKind.AUTH

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from plugins.stripe.tests.stripe_spec import (
+    SPEC_FILE,
     StripeSpecError,
     parse_form,
     spec_path,
@@ -192,3 +197,29 @@ def test_missing_required_field() -> None:
 def test_unknown_method_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="no PUT"):
         validate_form_request("PUT", CREATE, GOOD_CREATE)
+
+
+# -- the subset of the spec in the repository ------------------------------------------------
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from [value] if key == "$ref" else _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def test_every_ref_in_the_subset_resolves_inside_it() -> None:
+    spec = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+    refs = set(_refs(spec))
+    unresolved = []
+    for ref in refs:
+        node = spec
+        for part in ref.removeprefix("#/").split("/"):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            unresolved.append(ref)
+
+    assert len(refs) > 100 and unresolved == []

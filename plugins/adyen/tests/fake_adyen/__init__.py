@@ -6,8 +6,8 @@
 
 * checks ``X-API-Key`` (401 ``ServiceError``, ``errorType`` ``security``) and the
   merchant account (403 ``901``);
-* validates every request body against Adyen's own OpenAPI spec when it is
-  available (``adyen_spec``): a body off the spec is refused with 422 ``702``
+* validates every request body against Adyen's own OpenAPI spec
+  (``adyen_spec``): a body off the spec is refused with 422 ``702``
   listing what is wrong, and kept for tests in ``take_spec_violations()``;
 * decides payments by Adyen's test triggers (``cards``): ``test_<PAN>`` encrypted
   fields, Luhn and format checks (422 ``101``/``102``/``103``/``129``), holder names

@@ -66,16 +66,14 @@ class FakeAdyen(FakePSPServer[RecordedRequest]):
         api_key: str | None = None,
         merchant_account: str = "GatewayPluginsTestECOM",
         host: str = "127.0.0.1",
-        validate_requests: bool | None = None,
+        validate_requests: bool = True,
     ) -> None:
         super().__init__(host=host)
         self.api_key = api_key or "AQE_fake_" + secrets.token_urlsafe(24)
         self.merchant_account = merchant_account
         self.hmac_key = secrets.token_hex(32).upper()
-        #: Requests are checked against Adyen's spec when it is available (or when told to).
-        self.validate_requests = (
-            adyen_spec.spec_available() if validate_requests is None else validate_requests
-        )
+        #: Request bodies are checked against Adyen's spec unless told not to.
+        self.validate_requests = validate_requests
         self.ledger = Ledger()
         self.merchant = Merchant(merchant_account, self.hmac_key, self.ledger)
         self._api_keys = {self.api_key}

@@ -193,7 +193,7 @@ def text_field(max_length: int) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-def check_nesting(value: object) -> object:
+def check_free_form(value: object) -> object:
     """``value`` itself, if it nests at most 20 deep, holds no cycle and not too much.
 
     Dicts, lists, tuples and sets count as levels; ``pydantic.Secret`` values
@@ -201,7 +201,8 @@ def check_nesting(value: object) -> object:
     shared, so the check is linear in the number of distinct containers, and
     it bounds what hiding secrets, ``repr`` and JSON will walk
     (:data:`MAX_VALUES`): a list holding one list 1000 times, 20 deep, is
-    refused rather than printed.
+    refused rather than printed. Integers are at most 64 bits: Python cannot
+    even print one of 4300 digits, and no PSP or JSON reader takes more.
     """
     measured: dict[int, tuple[int, int]] = {}  # id of a container → (height, values)
     path: set[int] = set()  # ids of the containers being measured (a cycle revisits one)
@@ -211,6 +212,8 @@ def check_nesting(value: object) -> object:
         if isinstance(item, Secret | SecretStr | SecretBytes):
             item = item.get_secret_value()
         if not isinstance(item, dict | list | tuple | set | frozenset):
+            if isinstance(item, int) and item.bit_length() > 64:
+                raise ValueError("must not hold an integer beyond 64 bits")
             return 0, 1
         key = id(item)
         if key in path:

@@ -56,8 +56,8 @@ amount precision
     :func:`ipaddress.ip_address` reads it, in ASCII, stripped.
 ``data`` (and :class:`GatewayConfig` ``connection_params``)
     Dicts, lists, tuples and sets nested at most 20 levels deep, without a
-    cycle, and at most 100000 values in all (a dict or list shared in several
-    places counts each time it appears).
+    cycle, at most 100000 values in all (a dict or list shared in several
+    places counts each time it appears), integers of at most 64 bits.
 :class:`AddressData`
     Every field a string on one line; ``""`` means unknown. At most 256
     characters for names, company, streets and city; 128 for ``city_area``
@@ -115,7 +115,7 @@ from .fields import (
     PaymentId,
     Phone,
     Token,
-    check_nesting,
+    check_free_form,
     text_field,
 )
 from .i18n import check_language_tag
@@ -234,9 +234,9 @@ def _check_precision(amount: Decimal, info: ValidationInfo) -> Decimal:
     return plain_notation(amount)  # Decimal("1E+3") would print as 1E+3 (to a PSP, too)
 
 
-def _check_nesting(value: object) -> object:
+def _check_free_form(value: object) -> object:
     # Before pydantic copies the dict, so a cycle through the top level is still one.
-    return check_nesting(value) if isinstance(value, dict) else value
+    return check_free_form(value) if isinstance(value, dict) else value
 
 
 class _Model(BaseModel):
@@ -319,7 +319,7 @@ class GatewayConfig(_Model):
             return codes
         return value
 
-    _check_nesting = field_validator("connection_params", mode="before")(_check_nesting)
+    _check_free_form = field_validator("connection_params", mode="before")(_check_free_form)
 
     @field_validator("connection_params", mode="after")
     @classmethod
@@ -382,7 +382,7 @@ class PaymentData(_Model):
     """The shopper's language (``de``, ``de-CH``, ``pt_BR``): the language of a failure's
     ``error``. ``None`` is English; see :mod:`gateway_plugins.i18n` for the fallbacks."""
 
-    _check_nesting = field_validator("data", mode="before")(_check_nesting)
+    _check_free_form = field_validator("data", mode="before")(_check_free_form)
 
     @field_validator("idempotency_key")
     @classmethod

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from typing import Any, TypeAlias
-from urllib.parse import urlsplit
 
 from pydantic import Secret, SecretBytes, SecretStr
 
@@ -24,7 +23,7 @@ SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 #: A URL with userinfo: ``scheme://user:password@…``.
-_URL_WITH_CREDENTIALS = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#@]*@")
+_URL_WITH_CREDENTIALS = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://(?P<userinfo>[^/?#@]*)@")
 
 #: What a connection parameter is when read back with ``GatewayConfig.secret``:
 #: text for a ``str`` or a number, ``bytes`` for bytes, a tuple for a list or
@@ -113,11 +112,8 @@ def _texts(value: Any) -> list[str]:
 
 
 def _credentials(text: str) -> list[str]:
-    if not _URL_WITH_CREDENTIALS.match(text):
+    match = _URL_WITH_CREDENTIALS.match(text)
+    if match is None:
         return []
-    try:
-        netloc = urlsplit(text.strip()).netloc
-    except ValueError:  # e.g. an unbalanced "[" in the host
-        netloc = text.partition("://")[2].partition("@")[0] + "@"
-    userinfo = netloc.rpartition("@")[0]
+    userinfo = match["userinfo"]
     return [userinfo, userinfo.partition(":")[2]]

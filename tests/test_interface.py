@@ -776,6 +776,17 @@ def test_connection_params_too_deep(params):
     assert error_of(exc_info)["loc"] == ("connection_params",)
 
 
+@pytest.mark.parametrize(
+    "number", [2**64, -(2**64) - 1, 10**5000], ids=["2**64", "-2**64-1", "10**5000"]
+)
+def test_connection_params_integers_bounded(number):
+    # 10**5000 was accepted, and then repr() of the config raised ValueError.
+    with pytest.raises(ValidationError, match="integer beyond 64 bits") as exc_info:
+        config(connection_params={"limits": [number]})
+    assert error_of(exc_info)["loc"] == ("connection_params",)
+    assert repr(config(connection_params={"limits": [2**64 - 1, -(2**63)]}))
+
+
 def cyclic_dict():
     params: dict = {"base_url": "https://psp.example"}
     params["self"] = params

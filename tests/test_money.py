@@ -7,6 +7,7 @@ from iso4217 import Currency
 
 from gateway_plugins.money import (
     AmountPrecisionError,
+    AmountRangeError,
     CurrencyError,
     MinorUnits,
     WireFormat,
@@ -237,3 +238,10 @@ def test_unknown_code_in_deviations_raises(code):
 def test_wire_format_invalid(exponent, precision):
     with pytest.raises(ValueError):
         WireFormat(exponent=exponent, precision=precision)
+
+
+def test_widest_wire_format_still_bounded():
+    units = MinorUnits({"USD": WireFormat(exponent=18, precision=18)})
+    assert units.to_minor(Decimal(9), "USD") == 9 * 10**18
+    with pytest.raises(AmountRangeError, match="USD amounts must be within"):
+        units.to_minor(Decimal(10), "USD")

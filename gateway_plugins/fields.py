@@ -71,8 +71,15 @@ def check_id(value: object) -> str | None:
 
 
 def check_name(value: object) -> str:
-    """A gateway id or name: an id with surrounding whitespace stripped."""
+    """A gateway name: an id with surrounding whitespace stripped."""
     return _id(value).strip()
+
+
+def check_gateway(value: object) -> str:
+    """A gateway id, as :func:`check_name`."""
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("must be a non-empty gateway id")
+    return check_name(value)
 
 
 def check_payment_id(value: object) -> int | str | None:
@@ -244,8 +251,10 @@ def check_free_form(value: object) -> object:
 
 #: An optional id or reference (order id, customer id, PSP reference).
 Identifier = Annotated[str | None, BeforeValidator(check_id)]
-#: A required gateway id or name, stripped.
+#: A required name, stripped.
 Name = Annotated[str, BeforeValidator(check_name)]
+#: A required gateway id, stripped.
+GatewayId = Annotated[str, BeforeValidator(check_gateway)]
 PaymentId = Annotated[int | str | None, BeforeValidator(check_payment_id)]
 Token = Annotated[str | None, BeforeValidator(check_token)]
 Email = Annotated[str | None, BeforeValidator(check_email)]

@@ -109,6 +109,7 @@ from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
 from .fields import (
     CountryCode,
     Email,
+    GatewayId,
     Identifier,
     IpAddress,
     Name,
@@ -363,7 +364,7 @@ class PaymentData(_Model):
     and are left out of ``repr``.
     """
 
-    gateway: Name
+    gateway: GatewayId
     currency: CurrencyCode
     amount: PositiveAmount
     payment_id: PaymentId = None

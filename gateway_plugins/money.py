@@ -184,8 +184,10 @@ class MinorUnits:
             raise self._out_of_range(code)
         exact = amount.quantize(_QUANTUM[fmt.precision], context=_EXACT)
         if exact != amount:
+            # Counting the places is linear in the digits, but this is the error path.
+            places = decimal_places(amount)
             raise AmountPrecisionError(
-                f"too many decimal places: {code} allows at most {fmt.precision}"
+                f"too many decimal places ({places}); {code} allows at most {fmt.precision}"
             )
         minor = int(exact.scaleb(fmt.exponent, context=_EXACT))
         if abs(minor) > MAX_MINOR_UNITS:

@@ -12,6 +12,7 @@ CI is the same every time and takes a few seconds.
 """
 
 import ipaddress
+import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -29,7 +30,7 @@ from gateway_plugins.money import (
 )
 
 FUZZ = settings(
-    max_examples=100,
+    max_examples=75,
     deadline=timedelta(milliseconds=500),
     derandomize=True,
     database=None,
@@ -134,6 +135,11 @@ def refused_silently(exc: ValueError) -> None:
     assert VISA not in str(exc)
     if isinstance(exc, ValidationError):
         assert all(VISA not in error["msg"] for error in exc.errors())
+
+
+def one_line(text: str) -> bool:
+    """No control character (newline, tab, NUL …) and no Unicode line separator."""
+    return not any(unicodedata.category(char) == "Cc" or char in "\u2028\u2029" for char in text)
 
 
 def optional(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
@@ -245,10 +251,10 @@ def test_payment_field_accepts_or_refuses(field_and_value):
         assert not isinstance(value, bool) and 0 <= stored < 2**63
     elif stored is not None:
         assert isinstance(stored, str) and len(stored) <= PAYMENT_TEXT_FIELDS[field]
-        assert not any(char in stored for char in "\n\r\t\x00")
+        assert one_line(stored)
         assert field in ("customer_email", "customer_ip_address") or stored.strip()
     if field == "customer_email" and stored:
-        assert stored.count("@") == 1 and stored.isprintable()
+        assert stored.count("@") == 1 and one_line(stored) and " " not in stored
     if field == "customer_ip_address" and stored:
         ipaddress.ip_address(stored)
 
@@ -285,7 +291,7 @@ def test_address_field_accepts_or_refuses(field_and_value):
         return
     stored = getattr(address, field)
     assert isinstance(stored, str) and len(stored) <= ADDRESS_LIMITS[field]
-    assert stored.isprintable()
+    assert one_line(stored)
     if field == "country":
         assert stored == "" or stored in COUNTRY_CODES
     if field == "phone" and stored:

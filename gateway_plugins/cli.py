@@ -4,7 +4,7 @@
 
     gateway-plugins list [--json]
     gateway-plugins pay --gateway dummy --amount 10.00 --currency USD --token 4111111111111111
-    gateway-plugins check dummy [--json] [--report FILE]
+    gateway-plugins check dummy [--inputs MODULE:CALLABLE] [--timeout S] [--json] [--report FILE]
 
 Exit status: 0 on success (a payment needing 3-D Secure counts as success),
 1 when the payment failed, 2 on bad input (one ``gateway-plugins: error: …``

@@ -17,6 +17,7 @@ import pytest
 import requests
 from gateway_plugins_adyen import ACKNOWLEDGEMENT, signing_string
 from gateway_plugins_adyen import sign as plugin_sign
+from gateway_plugins_adyen.testing import FakeAdyen, Webhook, hmac_signature, signing_text
 
 from gateway_plugins import (
     ErrorCode,
@@ -26,7 +27,6 @@ from gateway_plugins import (
     TransactionKind,
     TransactionUpdate,
 )
-from plugins.adyen.tests.fake_adyen import FakeAdyen, Webhook, hmac_signature, signing_text
 from plugins.adyen.tests.payments import VISA, card, config_for, follow_up, manager_for, pay
 
 K = TransactionKind

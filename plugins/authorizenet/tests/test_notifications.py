@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from gateway_plugins_authorizenet import AuthorizeNetGatewayPlugin, sign
+from gateway_plugins_authorizenet.testing import FUTURE, TRIGGER_CARD, FakeAuthorizeNet
 from pydantic import SecretStr
 
 from gateway_plugins import (
@@ -18,7 +19,6 @@ from gateway_plugins import (
     PluginManager,
     TransactionKind,
 )
-from plugins.authorizenet.tests.fake_authorizenet import FUTURE, TRIGGER_CARD, FakeAuthorizeNet
 
 GATEWAY = "authorizenet"
 

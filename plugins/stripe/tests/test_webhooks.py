@@ -25,6 +25,7 @@ from gateway_plugins_stripe import (
     StripeGatewayPlugin,
     compute_signature,
 )
+from gateway_plugins_stripe.testing import FakeStripe, Webhook, v1_signature
 
 from gateway_plugins import (
     ErrorCode,
@@ -36,7 +37,6 @@ from gateway_plugins import (
     TransactionKind,
     TransactionUpdate,
 )
-from plugins.stripe.tests.fake_stripe import FakeStripe, Webhook, v1_signature
 
 K = TransactionKind
 NOW = 1_700_000_000  # the plugin's clock in the timestamp tests

@@ -4,28 +4,187 @@ Card data is toxic: a card number (PAN), a CVV or an API key must never be
 written anywhere a human or a log shipper can read it. This module finds them
 three ways (the idea of ActiveMerchant's ``scrub()``, done once for everyone):
 
-* any 12–19 digits that pass the Luhn check, written in one run or in groups
-  split by spaces or dashes (``4242 4242 4242 4242``), even when more digits
-  stand next to them (``4242424242424242 12/26``): the whole run is hidden;
-* any value under a key that names card data or a secret (``cvc``, ``number``,
-  ``api_key``, ``authorization`` …);
-* any exact value the caller knows is secret (the configured API key, the
-  token of the payment at hand).
+* **card numbers**: 13 to 19 decimal digits that pass the Luhn check. A digit is
+  ASCII or any Unicode decimal digit (Arabic-Indic ``٤``, Devanagari, fullwidth …),
+  or its JSON escape (``\\u0034``) in a raw JSON text. Between two digits may
+  stand up to four common separators: whitespace (space, no-break space, tab,
+  newline), ``-``, ``.``, ``/``, ``+`` or ``%20``. Letters may touch the number
+  (``card4242…``). In a run of digit groups joined by separators, any stretch of
+  whole groups may be the card (``4242 4242 4242 4242 12/26``) and then the whole
+  run is hidden; a run without separators is one number (a 20-digit order id is
+  not a card). Numbers in data (``int``, ``Decimal``, ``float``) are read as they
+  print, bytes as UTF-8;
+* **sensitive keys**: any value under a key that names card data or a secret
+  (``cvc``, ``number``, ``api_key``, ``authorization`` …);
+* **known secrets**: any exact string the caller knows is secret (the configured
+  API key, the token of the payment at hand).
+
+Values under reference keys (``pspReference``, ``transId`` …) stay readable,
+although Adyen's older all-digit references pass the Luhn check one time in ten,
+unless they look like a payment card: a card number as above whose first digit is
+2 to 6, the issuer ranges of Mastercard, Visa, Amex, Discover, JCB and UnionPay.
+Adyen's numeric references start with 8 or 9 and Authorize.Net's transIds have
+10 to 12 digits, so neither is hidden; a card number typed into a reference is.
+
+Nothing here raises. What cannot be read (a cycle, a value deeper than
+:data:`MAX_DEPTH`, a mapping whose ``items()`` raises, an int too long to print,
+bytes that are not UTF-8, an object whose ``str`` or ``repr`` raises) is replaced
+by ``[UNREADABLE]``.
+
+Speed: :func:`inspect` walks a reply once, when a ``GatewayResponse`` is
+validated; :meth:`Scrubber.needs_scrubbing` then only searches the joined text for
+the gateway's secrets, and the full :meth:`Scrubber.data` runs only when one of
+them says so.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 REDACTED = "[REDACTED]"
+UNREADABLE = "[UNREADABLE]"
+#: Deeper than this, a value is not a PSP reply: :func:`inspect` calls it
+#: suspicious and :meth:`Scrubber.data` cuts it there.
+MAX_DEPTH = 32
 
-#: A run of digit groups joined by single spaces or dashes, standing on its own:
-#: digits inside a longer identifier (``pi_3Mtw…``, hex ids) are not card numbers.
-_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])\d+(?:[ -]\d+)*(?![0-9A-Za-z])")
-_SEPARATOR = re.compile(r"[ -]")
+# -- Card numbers ----------------------------------------------------------------
+
+_SEPARATOR = r"(?:[\s\-./+]|%20)"
+_DIGIT = r"(?:\d|\\u[0-9A-Fa-f]{4})"
+#: Digit groups joined by separators: the stretch of text hidden when it holds a card.
+_RUN = re.compile(rf"{_DIGIT}+(?:{_SEPARATOR}{{1,4}}{_DIGIT}+)*")
+_SEPARATORS = re.compile(rf"{_SEPARATOR}+")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
+#: First digits of the card issuer ranges (ISO/IEC 7812 major industries 2 to 6).
+_CARD_IIN = frozenset("23456")
+
+#: Digits map to "1", separators are deleted, all else maps to "0": an ASCII text
+#: holds a card number only if thirteen "1"s follow each other in its translation.
+_DIGIT_BYTES = bytes(49 if 48 <= byte <= 57 else 48 for byte in range(256))
+_SEPARATOR_BYTES = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-./+%"
+_THIRTEEN = b"1" * 13
+#: Ints this short cannot hold a card number; this long, they print as one run
+#: of 20 or more digits, which is not one either.
+_SHORT, _LONG = 10**12, 10**19
+#: About 600 digits: longer numbers are not read (Python refuses to print ints
+#: over its limit, 4,300 digits by default and never under 640).
+_MAX_NUMBER_BITS, _MAX_NUMBER_DIGITS = 2000, 600
+
+
+def _may_hold_pan(text: str) -> bool:
+    """A quick test: ``False`` guarantees ``text`` holds no card number."""
+    if not text.isascii():
+        return True
+    return _THIRTEEN in text.encode().translate(_DIGIT_BYTES, _SEPARATOR_BYTES) or "\\u" in text
+
+
+def _ascii(digits: str) -> str:
+    if digits.isascii():
+        return digits
+    return "".join(str(unicodedata.decimal(char)) for char in digits)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _is_pan(digits: str, cards_only: bool) -> bool:
+    if not 13 <= len(digits) <= 19:
+        return False
+    if not digits.isascii():
+        digits = _ascii(digits)
+    return (not cards_only or digits[0] in _CARD_IIN) and _luhn(digits)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    if char.isdecimal() or char.isspace() or char in "-./+":
+        return char
+    return "\x00"  # an escaped letter ends the number
+
+
+def _holds_pan(run: str, cards_only: bool) -> bool:
+    """True when a run of digit groups holds a card number (see the module docstring)."""
+    if len(run) < 13:
+        return False
+    if run.isdecimal():  # one number, unseparated: the common case
+        return _is_pan(run, cards_only)
+    if "\\u" in run:
+        run = _ESCAPE.sub(_unescape, run)
+    for segment in run.split("\x00"):
+        groups = [_ascii(group) for group in _SEPARATORS.split(segment) if group]
+        if len(groups) == 1:
+            if _is_pan(groups[0], cards_only):
+                return True
+            continue
+        for start, first in enumerate(groups):
+            if cards_only and first[0] not in _CARD_IIN:
+                continue
+            digits = ""
+            for index in range(start, len(groups)):
+                digits += groups[index]
+                if len(digits) > 19:
+                    break
+                if len(digits) >= 13 and _luhn(digits):
+                    return True
+    return False
+
+
+def _finds_pan(text: str, cards_only: bool = False) -> bool:
+    if text.isdigit() and text.isascii():
+        return _is_pan(text, cards_only)
+    return _may_hold_pan(text) and any(
+        _holds_pan(match.group(), cards_only) for match in _RUN.finditer(text)
+    )
+
+
+def _mask_pan(match: re.Match[str]) -> str:
+    return REDACTED if _holds_pan(match.group(), False) else match.group()
+
+
+def _mask_card(match: re.Match[str]) -> str:
+    return REDACTED if _holds_pan(match.group(), True) else match.group()
+
+
+def _hide_pans(text: str, cards_only: bool) -> str:
+    if len(text) < 13 or not _may_hold_pan(text):
+        return text
+    return _RUN.sub(_mask_card if cards_only else _mask_pan, text)
+
+
+def _number_text(value: int | float | Decimal) -> str | None:
+    """How a number prints, digit by digit; ``None`` when it is too long to read."""
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= _MAX_NUMBER_BITS else None
+    if isinstance(value, float):
+        return repr(value)
+    _, digits, exponent = value.as_tuple()
+    if isinstance(exponent, int) and len(digits) + abs(exponent) > _MAX_NUMBER_DIGITS:
+        return None
+    return format(value, "f")
+
+
+def luhn_valid(digits: object) -> bool:
+    """True when ``digits`` (decimal digits only, any script) passes the Luhn check."""
+    return isinstance(digits, str) and digits.isdecimal() and _luhn(_ascii(digits))
+
+
+def looks_like_pan(text: object) -> bool:
+    """True when the string ``text`` holds something that could be a card number."""
+    return isinstance(text, str) and _finds_pan(text)
+
+
+# -- Keys ------------------------------------------------------------------------
 
 #: Keys whose values are always hidden, matched case-insensitively on the whole
 #: key once ``-`` is read as ``_``. Kept narrow on purpose: ``token`` or ``key``
@@ -45,64 +204,24 @@ SENSITIVE_KEYS = frozenset(
     }
 )  # fmt: skip
 
-
-#: Maps digits, space and dash to "1", every other byte to "0": twelve "1"s in a
-#: row is a superset of any card number the scrubber would find.
-_RUN_BYTES = bytes(49 if chr(byte) in "0123456789 -" else 48 for byte in range(256))
-_TWELVE = b"1" * 12
-#: Verdicts of :func:`is_sensitive_key` by key: a PSP's replies reuse few keys.
-_KEY_VERDICTS: dict[str, bool] = {}
-
-
-#: Keys whose values are PSP transaction references, never card numbers: Adyen's
-#: 16-digit ``pspReference`` passes the Luhn check one time in ten.
+#: Keys whose values are PSP transaction references: readable unless they look
+#: like a payment card (see the module docstring).
 REFERENCE_KEYS = frozenset(
     {"psp_reference", "pspreference", "original_reference", "originalreference",
      "transaction_id", "trans_id", "transid", "ref_trans_id", "reftransid",
      "paymentpspreference"}
 )  # fmt: skip
 
-
-def is_reference_key(key: object) -> bool:
-    """True when a mapping key names a PSP transaction reference."""
-    return isinstance(key, str) and key.lower().replace("-", "_") in REFERENCE_KEYS
-
-
-def luhn_valid(digits: str) -> bool:
-    """True when ``digits`` (only 0-9) passes the Luhn check used by card numbers."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if index % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+_PLAIN, _SENSITIVE, _REFERENCE, _UNREAD = 0, 1, 2, 3
+#: Roles of string keys already seen: a PSP's replies reuse few keys.
+_KEY_ROLES: dict[str, int] = {}
 
 
-def _run_holds_pan(run: str) -> bool:
-    # An unseparated run is one number (an order id of 20 digits is not a card);
-    # in a grouped run, any stretch of whole groups may be the card.
-    if len(run) < 12:
-        return False
-    groups = _SEPARATOR.split(run)
-    if len(groups) == 1:
-        return len(run) <= 19 and luhn_valid(run)
-    for start in range(len(groups)):
-        digits = ""
-        for group in groups[start:]:
-            digits += group
-            if len(digits) > 19:
-                break
-            if len(digits) >= 12 and luhn_valid(digits):
-                return True
-    return False
-
-
-def looks_like_pan(text: str) -> bool:
-    """True when ``text`` holds something that could be a card number."""
-    return any(_run_holds_pan(match.group()) for match in _DIGIT_RUN.finditer(text))
+def _key_name(key: str) -> str:
+    # Form keys in bracket notation are judged by their last part.
+    if key.endswith("]"):
+        key = key[key.rfind("[") + 1 : -1]
+    return key.lower().replace("-", "_")
 
 
 def is_sensitive_key(key: object) -> bool:
@@ -111,11 +230,156 @@ def is_sensitive_key(key: object) -> bool:
     Form keys in bracket notation are judged by their last part:
     ``payment_method_data[card][cvc]`` is as sensitive as ``cvc``.
     """
+    return isinstance(key, str) and _key_name(key) in SENSITIVE_KEYS
+
+
+def is_reference_key(key: object) -> bool:
+    """True when a mapping key names a PSP transaction reference."""
+    return isinstance(key, str) and _key_name(key) in REFERENCE_KEYS
+
+
+def _key_role(key: object) -> int:
     if not isinstance(key, str):
+        return _UNREAD
+    name = _key_name(key)
+    role = _SENSITIVE if name in SENSITIVE_KEYS else _REFERENCE * (name in REFERENCE_KEYS)
+    if type(key) is str and len(_KEY_ROLES) < 10_000:
+        _KEY_ROLES[key] = role
+    return role
+
+
+# -- The fast check --------------------------------------------------------------
+
+
+class Inspection(NamedTuple):
+    """What one walk over a JSON-like value found; see :func:`inspect`."""
+
+    suspicious: bool
+    """Something in it may need hiding whatever the secrets: a sensitive key, a card
+    number, a value of a type the walk does not read."""
+    text: str
+    """Every string in the value, joined, to search for known secrets (``""`` when
+    ``suspicious``: the full scrub runs then anyway)."""
+
+
+#: Nothing to hide, nothing to search.
+CLEAN = Inspection(False, "")
+_SUSPICIOUS = Inspection(True, "")
+_new_inspection = tuple.__new__
+#: More containers than this, and a value is not a PSP reply.
+_MAX_CONTAINERS = 10_000
+
+
+def inspect(value: Any) -> Inspection:
+    """Walk ``value`` once, at C speed where possible, and say whether it needs a scrub.
+
+    Not suspicious, with none of a scrubber's secrets in its ``text``, guarantees that
+    :meth:`Scrubber.data` hides nothing in ``value``. Never raises.
+    """
+    if value is None:
+        return CLEAN
+    strings: list[str] = []
+    references: list[str] = []
+    try:
+        if not _gather(value, strings, references, 0, [_MAX_CONTAINERS]):
+            return _SUSPICIOUS
+        text = "\x00".join(strings)
+        if (
+            not text.isascii()
+            or _THIRTEEN in text.encode().translate(_DIGIT_BYTES, _SEPARATOR_BYTES)
+            or "\\u" in text
+        ) and _finds_pan(text):
+            return _SUSPICIOUS
+        if references:
+            for reference in references:
+                if len(reference) >= 13 and _finds_pan(reference, cards_only=True):
+                    return _SUSPICIOUS
+            text = "\x00".join([text, *references])
+    except Exception:  # a mapping whose items() raises, and other oddities
+        return _SUSPICIOUS
+    return _new_inspection(Inspection, (False, text))  # Inspection(False, text), faster
+
+
+def _gather(
+    value: Any, strings: list[str], references: list[str], depth: int, budget: list[int]
+) -> bool:
+    """Collect the strings of JSON-like ``value``; False if anything needs the full scrub."""
+    kind = type(value)
+    if kind is str:
+        strings.append(value)
+        return True
+    if kind is not dict and kind is not list and kind is not tuple:
+        return _clean_scalar(value, strings)
+    budget[0] -= 1
+    if depth >= MAX_DEPTH or budget[0] < 0:
         return False
-    if key.endswith("]"):
-        key = key[key.rfind("[") + 1 : -1]
-    return key.lower().replace("-", "_") in SENSITIVE_KEYS
+    depth += 1
+    append = strings.append
+    if kind is not dict:
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                append(item)
+            elif (kind is int and -_SHORT < item < _SHORT) or item is None or kind is bool:
+                continue
+            elif not _gather(item, strings, references, depth, budget):
+                return False
+        return True
+    roles = _KEY_ROLES
+    for key, item in value.items():
+        role = roles.get(key)
+        if role is None:
+            role = _key_role(key)
+        if role:
+            if role != _REFERENCE:
+                return False  # a sensitive key, or one that is not a string
+            append(key)
+            kind = type(item)
+            if kind is str:
+                references.append(item)
+                continue
+            if kind is int:
+                if not _clean_int(item, cards_only=True):
+                    return False
+                continue
+        else:
+            append(key)
+            kind = type(item)
+        if kind is str:
+            append(item)
+        elif kind is int:
+            if not -_SHORT < item < _SHORT and not _clean_int(item, cards_only=False):
+                return False
+        elif item is not None and kind is not bool:
+            if not _gather(item, strings, references, depth, budget):
+                return False
+    return True
+
+
+def _clean_scalar(value: Any, strings: list[str]) -> bool:
+    kind = type(value)
+    if kind is int:
+        return _clean_int(value, cards_only=False)
+    if value is None or kind is bool:
+        return True
+    if kind is float:
+        strings.append(repr(value))  # read as it prints, like the full scrub does
+        return True
+    if kind is Decimal:
+        _, digits, exponent = value.as_tuple()
+        return isinstance(exponent, int) and len(digits) + abs(exponent) < 13
+    return False
+
+
+def _clean_int(value: int, cards_only: bool) -> bool:
+    if -_SHORT < value < _SHORT:
+        return True
+    if value.bit_length() > _MAX_NUMBER_BITS:
+        return False  # too long to print: the full scrub replaces it
+    return abs(value) >= _LONG or not _finds_pan(str(abs(value)), cards_only)
+
+
+# -- The scrub -------------------------------------------------------------------
 
 
 class Scrubber:
@@ -131,40 +395,38 @@ class Scrubber:
         if isinstance(secrets, str):
             raise TypeError("secrets must be a collection of strings, not one string")
         # Longest first, so a secret that contains another is replaced whole.
-        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        unique = {s for s in secrets if isinstance(s, str) and len(s) >= 4}
+        self._secrets = tuple(sorted(unique, key=len, reverse=True))
         self._card_numbers = card_numbers
 
-    def text(self, text: str) -> str:
-        """``text`` with PANs and known secrets replaced by ``[REDACTED]``."""
-        text = self._secrets_out(text)
-        return _DIGIT_RUN.sub(_mask_pan, text) if self._card_numbers else text
+    def text(self, text: object) -> str:
+        """``text`` with card numbers and known secrets replaced by ``[REDACTED]``.
 
-    def data(self, value: Any) -> Any:
-        """A scrubbed deep copy of JSON-like data (dicts, lists, strings, numbers)."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {
-                (self.text(key) if isinstance(key, str) else key): (
-                    REDACTED
-                    if is_sensitive_key(key)
-                    else self._secrets_out(item)
-                    if is_reference_key(key) and isinstance(item, str)
-                    else self.data(item)
-                )
-                for key, item in value.items()
-            }
-        if isinstance(value, list | tuple):
-            return [self.data(item) for item in value]
-        if isinstance(value, int) and not isinstance(value, bool) and value > 10**11:
-            return self.text(str(value)) if looks_like_pan(str(value)) else value
-        return value
+        Not a string, it is shown first: bytes as UTF-8, anything else by ``str()``;
+        what cannot be shown comes back as ``[UNREADABLE]``. Never raises.
+        """
+        try:
+            if not isinstance(text, str):
+                text = bytes(text).decode() if isinstance(text, bytes | bytearray) else str(text)
+            return self._text(text, cards_only=False)
+        except Exception:
+            return UNREADABLE
 
-    def _secrets_out(self, text: str) -> str:
+    def _text(self, text: str, cards_only: bool) -> str:
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
-        return text
+        return _hide_pans(text, cards_only) if self._card_numbers else text
+
+    def data(self, value: Any) -> Any:
+        """A scrubbed deep copy of JSON-like ``value``. Never raises.
+
+        Mappings become dicts; lists, tuples and sets keep their kind. Strings are
+        scrubbed as by :meth:`text`, numbers and bytes hidden whole when they print
+        a card number, other objects kept unless their ``repr`` or ``str`` shows
+        something to hide. What cannot be read becomes ``[UNREADABLE]``.
+        """
+        return _Copy(self).value(value, 0, False)
 
     def might_leak(self, value: Any) -> bool:
         """A fast check: ``False`` guarantees :meth:`data` would hide nothing in ``value``.
@@ -174,106 +436,113 @@ class Scrubber:
         return self.needs_scrubbing(inspect(value))
 
     def needs_scrubbing(self, inspection: Inspection) -> bool:
-        """``False`` guarantees that :meth:`data` hides nothing in the inspected value."""
+        """``False`` guarantees that :meth:`data` hides nothing in the inspected value.
+
+        One substring search per secret.
+        """
         if inspection.suspicious:
             return True
         text = inspection.text
-        return any(secret in text for secret in self._secrets)
+        for secret in self._secrets:
+            if secret in text:
+                return True
+        return False
 
     def leaks(self, value: Any) -> bool:
-        """True when :meth:`data` would change ``value``: it holds something toxic."""
-        return self.might_leak(value) and bool(self.data(value) != _plain(value))
+        """True when :meth:`data` would hide something in ``value``: it holds something toxic."""
+        if not self.might_leak(value):
+            return False
+        copy = _Copy(self)
+        copy.value(value, 0, False)
+        return copy.changed
 
 
-@dataclass(frozen=True)
-class Inspection:
-    """What one walk over a JSON-like value found; see :func:`inspect`."""
+class _Copy:
+    """One walk of :meth:`Scrubber.data`: the copy, and whether it hid anything."""
 
-    suspicious: bool
-    """Something in it may need hiding whatever the secrets: a sensitive key, a digit
-    run that could be a card number, a value of a type the walk does not read."""
-    text: str
-    """Every string in the value, joined, to search for known secrets (``""`` when
-    ``suspicious``: the full scrub runs then anyway)."""
+    def __init__(self, scrubber: Scrubber) -> None:
+        self.changed = False
+        self._text = scrubber._text
+        self._card_numbers = scrubber._card_numbers
+        self._open: set[int] = set()  # containers on the path: met again, a cycle
+        self._copies: dict[int, tuple[Any, Any]] = {}  # shared parts are copied once
 
+    def value(self, value: Any, depth: int, reference: bool) -> Any:
+        kind = type(value)
+        if kind is str:
+            scrubbed = self._text(value, reference)
+            if scrubbed != value:
+                self.changed = True
+            return scrubbed
+        if value is None or kind is bool or (kind is int and -_SHORT < value < _SHORT):
+            return value
+        try:
+            return self._other(value, depth, reference)
+        except Exception:  # items() raises, repr() raises, bytes not UTF-8 …
+            self.changed = True
+            return UNREADABLE
 
-#: Nothing to hide, nothing to search.
-CLEAN = Inspection(False, "")
-_SUSPICIOUS = Inspection(True, "")
-#: Deeper than this, a value is not a PSP reply: the full scrub decides.
-MAX_DEPTH = 32
+    def _other(self, value: Any, depth: int, reference: bool) -> Any:
+        if type(value) is dict or isinstance(value, Mapping | list | tuple | set | frozenset):
+            return self._container(value, depth)
+        if isinstance(value, str):  # a str subclass (an enum member …): its plain text
+            return self.value(str.__str__(value), depth, reference)
+        if isinstance(value, int | float | Decimal):
+            shown = _number_text(value)
+            if shown is None:
+                return self._hidden(UNREADABLE)
+            hide = self._card_numbers and _finds_pan(shown, reference)
+            return self._hidden(REDACTED) if hide else value
+        if isinstance(value, bytes | bytearray):
+            text = bytes(value).decode()
+            scrubbed = self._text(text, False)
+            return value if scrubbed == text else self._hidden(type(value)(scrubbed.encode()))
+        # Any other object: kept, unless it shows something when printed.
+        shown, plain = repr(value), str(value)
+        scrubbed = self._text(shown, False)
+        if scrubbed == shown and self._text(plain, False) == plain:
+            return value
+        return self._hidden(scrubbed)
 
+    def _hidden(self, scrubbed: Any) -> Any:
+        self.changed = True
+        return scrubbed
 
-def inspect(value: Any) -> Inspection:
-    """Walk ``value`` once, at C speed where possible, and say whether it needs a scrub.
+    def _container(self, value: Any, depth: int) -> Any:
+        key = id(value)
+        if key in self._copies:
+            return self._copies[key][1]
+        if key in self._open or depth >= MAX_DEPTH:
+            return self._hidden(UNREADABLE)
+        self._open.add(key)
+        try:
+            copy = self._copy(value, depth + 1)
+        finally:
+            self._open.discard(key)
+        self._copies[key] = (value, copy)  # holding value keeps its id unique meanwhile
+        return copy
 
-    Values under reference keys (``pspReference`` …) are left to the reference rule:
-    they are searched for secrets but not for card numbers. Never raises.
-    """
-    if value is None:
-        return CLEAN
-    strings: list[str] = []
-    references: list[str] = []
-    try:
-        readable = _collect_strings(value, strings, references, 0)
-    except Exception:  # a mapping whose items() raises, and other oddities
-        return _SUSPICIOUS
-    if not readable:
-        return _SUSPICIOUS
-    text = "\x00".join(strings)
-    if not text.isascii():
-        return _SUSPICIOUS  # non-ASCII digits: leave it to the full scrub
-    if _TWELVE in text.encode().translate(_RUN_BYTES):
-        return _SUSPICIOUS
-    if references:
-        text = "\x00".join([text, *references])
-    return Inspection(False, text)
-
-
-def _collect_strings(value: Any, strings: list[str], references: list[str], depth: int) -> bool:
-    """Gather the strings in JSON-like ``value``; False if anything needs a closer look."""
-    kind = type(value)
-    if kind is str:
-        strings.append(value)
-        return True
-    if depth > MAX_DEPTH:
-        return False
-    if kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            verdict = _KEY_VERDICTS.get(key)
-            if verdict is None:
-                verdict = is_sensitive_key(key)
-                if len(_KEY_VERDICTS) < 10_000:
-                    _KEY_VERDICTS[key] = verdict
-            if verdict:
-                return False
-            strings.append(key)
-            if type(item) is str and is_reference_key(key):
-                references.append(item)
-            elif not _collect_strings(item, strings, references, depth + 1):
-                return False
-        return True
-    if kind is list or kind is tuple:
-        return all(_collect_strings(item, strings, references, depth + 1) for item in value)
-    if kind is int:
-        return bool(-(10**11) < value < 10**11)  # under 12 digits: no card number
-    return value is None or kind is bool or kind is float
-
-
-def _plain(value: Any) -> Any:
-    # The shape ``Scrubber.data`` returns, so that equality means "nothing hidden".
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _mask_pan(match: re.Match[str]) -> str:
-    run = match.group()
-    return REDACTED if _run_holds_pan(run) else run
+    def _copy(self, value: Any, depth: int) -> Any:
+        if type(value) is dict or isinstance(value, Mapping):
+            copy: dict[Any, Any] = {}
+            for key, item in value.items():
+                role = _KEY_ROLES.get(key) if type(key) is str else None
+                if role is None:
+                    role = _key_role(key)
+                scrubbed_key = self.value(key, depth, False)
+                if role == _SENSITIVE:
+                    if not (type(item) is str and item == REDACTED):
+                        self.changed = True
+                    copy[scrubbed_key] = REDACTED
+                else:
+                    copy[scrubbed_key] = self.value(item, depth, role == _REFERENCE)
+            return copy
+        items = [self.value(item, depth, False) for item in value]
+        if isinstance(value, tuple):
+            return tuple(items)
+        if isinstance(value, frozenset):
+            return frozenset(items)
+        return set(items) if isinstance(value, set) else items
 
 
 #: A scrubber that knows no secrets: PANs and sensitive keys only.

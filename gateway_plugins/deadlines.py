@@ -14,11 +14,16 @@ the context is copied (``contextvars.copy_context().run``).
 
 from __future__ import annotations
 
+import contextvars
 import math
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 #: ``time.monotonic()`` at which the current call's deadline passes; ``None``: no deadline.
 _EXPIRES: ContextVar[float | None] = ContextVar("gateway_plugins_deadline", default=None)
@@ -60,4 +65,48 @@ def remaining() -> float | None:
     return max(expires - time.monotonic(), 0.0)
 
 
-__all__ = ["deadline", "remaining"]
+class Late(Generic[T]):
+    """What :func:`call_within` gives back: ``done`` and the ``result`` if in time."""
+
+    __slots__ = ("done", "result")
+
+    def __init__(self, done: bool, result: T | None) -> None:
+        self.done = done
+        self.result = result
+
+
+def call_within(seconds: float, function: Callable[[], T], *, name: str) -> Late[T]:
+    """Call ``function`` under a deadline in a thread of its own; wait at most ``seconds``.
+
+    The thread runs in a copy of the caller's context with :func:`deadline` set,
+    so the layers below (the HTTP toolkit) give up in time too. It is a daemon:
+    a call stuck for good must not keep the process from exiting, and nothing
+    can stop it, so whatever it does after the deadline still happens. An
+    exception ``function`` raises in time is raised here.
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+    finished = threading.Event()
+    context = contextvars.copy_context()
+
+    def bounded() -> T:
+        with deadline(seconds):
+            return function()
+
+    def run() -> None:
+        try:
+            outcome.append(context.run(bounded))
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    if not finished.wait(seconds):
+        return Late(False, None)
+    if failure:
+        raise failure[0]
+    return Late(True, outcome[0])
+
+
+__all__ = ["Late", "call_within", "deadline", "remaining"]

@@ -10,16 +10,14 @@ the plugins around it, every answer checked) and
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import logging
-import threading
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from . import chain as call_chain
 from . import hookspecs, webhooks
 from .chain import Chains
 from .contract import FAILURE_KINDS
+from .deadlines import call_within
 from .discovery import BrokenPlugin
 from .errors import ErrorCode, NormalizedError, RetryAdvice
 from .exceptions import ClientTokenError, UnsupportedCurrencyError
@@ -218,36 +216,21 @@ class PluginManager:
         operation: str,
         payment: PaymentData,
     ) -> GatewayResponse:
-        """Run the chain in a thread of its own and give up waiting after ``deadline`` s.
+        """Run the chain under ``deadline``; past it, answer that the outcome is unknown.
 
-        A daemon thread, so that a plugin stuck for good cannot keep the process
-        from exiting. Nothing can stop it: it may still move money, which is why
-        the host's answer says the outcome is unknown.
+        The call goes on in the background (see :func:`~gateway_plugins.deadlines.call_within`):
+        it may still move money, which is why the answer is not a plain failure.
         """
-        outcome: list[Any] = []
-        done = threading.Event()
-        context = contextvars.copy_context()
-
-        def call() -> None:
-            try:
-                outcome.append(
-                    context.run(
-                        call_chain.run, gateway, chain, operation, payment,
-                        raise_plugin_errors=self.raise_plugin_errors,
-                    )
-                )  # fmt: skip
-            except BaseException as exc:  # only with raise_plugin_errors: re-raised below
-                outcome.append(exc)
-            finally:
-                done.set()
-
-        threading.Thread(target=call, name=f"gateway-call-{gateway.id}", daemon=True).start()
-        if done.wait(deadline):
-            result = outcome[0]
-            if isinstance(result, BaseException):
-                raise result
-            assert isinstance(result, GatewayResponse)
-            return result
+        late = call_within(
+            deadline,
+            lambda: call_chain.run(
+                gateway, chain, operation, payment, raise_plugin_errors=self.raise_plugin_errors
+            ),
+            name=f"gateway-call-{gateway.id}",
+        )
+        if late.done:
+            assert late.result is not None
+            return late.result
         log.error(
             "gateway %r did not answer %s within %s s; the call goes on in the background",
             gateway.id, operation, deadline,

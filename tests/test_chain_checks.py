@@ -23,6 +23,7 @@ from gateway_plugins import (
     PluginRegistrationError,
     RetryAdvice,
     TransactionKind,
+    deadlines,
     hookimpl,
 )
 from gateway_plugins.errors import NormalizedError
@@ -263,3 +264,17 @@ def test_an_unknown_outcome_does_not_invite_the_shopper_to_pay_again() -> None:
         == "We could not confirm your payment. Please check your order before you pay again."
     )
     assert german.error is not None and german.error.startswith("Wir konnten Ihre Zahlung nicht")
+
+
+def test_the_deadline_reaches_the_layers_below() -> None:
+    seen: list[float | None] = []
+
+    def look(payment: PaymentData) -> GatewayResponse:
+        seen.append(deadlines.remaining())  # what the HTTP toolkit asks before each try
+        return GatewayResponse.success(payment, K.AUTH, "t1")
+
+    manager_with(FakeGateway(authorize=look), deadline=2).authorize(pay())
+    manager_with(FakeGateway(authorize=look)).authorize(pay())
+
+    assert seen[0] is not None and 0 < seen[0] <= 2
+    assert seen[1] is None  # no deadline configured: the toolkit's own timeouts apply

@@ -43,7 +43,13 @@ if TYPE_CHECKING:
         TransactionKind,
     )
     from .manager import PaymentGateway, PluginManager
-    from .money import AmountPrecisionError, CurrencyError, MinorUnits, WireFormat
+    from .money import (
+        AmountPrecisionError,
+        AmountRangeError,
+        CurrencyError,
+        MinorUnits,
+        WireFormat,
+    )
     from .notifications import (
         Claim,
         EventLog,
@@ -58,6 +64,7 @@ _EXPORTS = {
     "ActionKind": "actions",
     "AddressData": "interface",
     "AmountPrecisionError": "money",
+    "AmountRangeError": "money",
     "Capability": "interface",
     "Claim": "notifications",
     "ClientTokenError": "exceptions",
@@ -106,6 +113,7 @@ __all__ = [
     "ActionKind",
     "AddressData",
     "AmountPrecisionError",
+    "AmountRangeError",
     "Capability",
     "Claim",
     "ClientTokenError",

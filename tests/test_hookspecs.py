@@ -69,6 +69,8 @@ def test_client_token_hook_takes_a_token_config() -> None:
         "OperationNotSupportedError", "PluginRegistrationError", "ClientTokenError",
         "GatewayPluginsError", "TransactionUpdate", "NotificationResult",
         "NotificationRejected", "NotificationError", "EventLog", "MemoryEventLog",
+        "NotificationInProgress", "NotificationPolicy", "SqliteEventLog", "CustomerAction",
+        "ActionKind", "AmountRangeError", "AmountPrecisionError",
     ],
 )  # fmt: skip
 def test_public_api(name: str) -> None:

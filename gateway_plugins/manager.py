@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 
 from . import chain as call_chain
 from . import hookspecs, webhooks
-from .chain import Chains
+from .chain import Routes
 from .contract import FAILURE_KINDS
 from .deadlines import call_within
 from .discovery import BrokenPlugin
@@ -29,7 +29,7 @@ from .interface import (
     TokenConfig,
 )
 from .notifications import EventLog, MemoryEventLog, NotificationResult
-from .registry import Gateway, PaymentGateway, PluginRecord, Registry
+from .registry import PaymentGateway, PluginRecord, Registry
 from .webhooks import NotificationPolicy
 
 log = logging.getLogger("gateway_plugins")
@@ -94,7 +94,8 @@ class PluginManager:
             for gateway_id, seconds in (deadlines or {}).items()
         }
         self._registry = Registry(configs)
-        self._chains = Chains(self._registry)
+        self._routes = Routes(self._registry)
+        self._bounded = self.deadline is not None or bool(self.deadlines)
         if discover:
             self.load_entry_points()
 
@@ -188,44 +189,38 @@ class PluginManager:
         return self._run("confirm_payment", payment_information)
 
     def _run(self, operation: str, payment: PaymentData) -> GatewayResponse:
-        if not isinstance(payment, PaymentData):
+        if type(payment) is not PaymentData and not isinstance(payment, PaymentData):
             raise TypeError(
                 f"payment_information must be a PaymentData, got {type(payment).__name__}"
             )
-        gateway = self._registry.gateways.get(payment.gateway)
-        if gateway is None or gateway.problem is not None:
+        route = self._routes.cache.get((payment.gateway, operation))
+        if route is None or route.generation != self._registry.generation:
             gateway = self._registry.active(payment.gateway)  # raises the right error
-        if payment.currency not in gateway.currencies:
-            assert gateway.config is not None
+            route = self._routes.get(gateway, operation)
+        if payment.currency not in route.currencies:
+            config = route.gateway.config
+            assert config is not None
             raise UnsupportedCurrencyError(
-                gateway.id, payment.currency, gateway.config.supported_currencies
+                route.gateway.id, payment.currency, config.supported_currencies
             )
-        chain = self._chains.get(gateway, operation)
-        deadline = self.deadlines.get(gateway.id, self.deadline)
-        if deadline is None:
-            return call_chain.run(
-                gateway, chain, operation, payment, raise_plugin_errors=self.raise_plugin_errors
-            )
-        return self._run_within(deadline, gateway, chain, operation, payment)
+        if self._bounded:
+            deadline = self.deadlines.get(route.gateway.id, self.deadline)
+            if deadline is not None:
+                return self._run_within(deadline, route, payment)
+        return route.call(payment, self.raise_plugin_errors)
 
     def _run_within(
-        self,
-        deadline: float,
-        gateway: Gateway,
-        chain: tuple[call_chain.Step, ...],
-        operation: str,
-        payment: PaymentData,
+        self, deadline: float, route: call_chain.Route, payment: PaymentData
     ) -> GatewayResponse:
         """Run the chain under ``deadline``; past it, answer that the outcome is unknown.
 
         The call goes on in the background (see :func:`~gateway_plugins.deadlines.call_within`):
         it may still move money, which is why the answer is not a plain failure.
         """
+        gateway, operation = route.gateway, route.operation
         late = call_within(
             deadline,
-            lambda: call_chain.run(
-                gateway, chain, operation, payment, raise_plugin_errors=self.raise_plugin_errors
-            ),
+            lambda: route.call(payment, self.raise_plugin_errors),
             name=f"gateway-call-{gateway.id}",
         )
         if late.done:
@@ -257,7 +252,7 @@ class PluginManager:
         gateway = self._registry.active(gateway_id)
         token_config = token_config or TokenConfig()
         value: object = None
-        for step in self._chains.get(gateway, "get_client_token"):
+        for step in self._routes.get(gateway, "get_client_token").chain:
             try:
                 result = step.call(token_config=token_config, previous_value=value)
             except Exception as exc:

@@ -66,6 +66,11 @@ class Scrubber:
         """
         return self.needs_scrubbing(inspect(value))
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The exact values this scrubber hides, longest first."""
+        return self._secrets
+
     def needs_scrubbing(self, inspection: Inspection) -> bool:
         """``False`` guarantees that :meth:`data` hides nothing in the inspected value.
 

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,8 @@ from gateway_plugins import (
     __version__,
     hookimpl,
 )
-from gateway_plugins.cli import PROG, _validation_message, main
+from gateway_plugins.cli import PROG, main
+from gateway_plugins.cli.payments import validation_message
 from gateway_plugins.discovery import BrokenPlugin
 
 CARD_OK = "4111111111111111"
@@ -136,9 +138,14 @@ class _ManagerWithBroken(PluginManager):
         return [BrokenPlugin("ghost", "ghost-dist", "0.9", "import", "ModuleNotFoundError: ghost")]
 
 
-def make_manager() -> PluginManager:
+def make_manager(
+    *,
+    configs: Mapping[str, GatewayConfig] | None = None,
+    plugin: str | None = None,
+    gateway: str | None = None,
+) -> PluginManager:
     """The manager the in-process tests use instead of discovering installed plugins."""
-    manager = _ManagerWithBroken(discover=False)
+    manager = _ManagerWithBroken(discover=False, configs=configs)
     manager.register(CliGateway(), "cli-plugin", distribution=("cli-test-dist", "1.2.3"))
     manager.register(MinimalGateway(), "minimal-plugin")
     manager.register(InactiveGateway(), "off-plugin")
@@ -170,7 +177,8 @@ def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]
     assert status == 0
     assert err == ""
     data = json.loads(out)
-    assert set(data) == {"plugins", "broken"}
+    assert set(data) == {"plugins", "broken", "problems"}
+    assert data["problems"] == []
     plugins = {plugin["name"]: plugin for plugin in data["plugins"]}
     assert plugins["cli-plugin"] == {
         "name": "cli-plugin",
@@ -178,6 +186,7 @@ def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]
         "version": "1.2.3",
         "gateway_id": "cli",
         "gateway_name": "CLI Test Gateway",
+        "label": None,
         "currencies": ["USD", "JPY"],
         "capabilities": ["idempotency"],
         "status": "active",
@@ -196,29 +205,33 @@ def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]
     ]
 
 
-def test_list_plain_is_an_aligned_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_plain_is_one_block_per_plugin(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "list")
 
     assert status == 0
-    lines = out.splitlines()
-    header = lines[0]
-    assert header.split() == [
-        "PLUGIN", "DISTRIBUTION", "VERSION", "GATEWAY", "NAME",
-        "CURRENCIES", "CAPABILITIES", "STATUS",
-    ]  # fmt: skip
-    cli_row = next(line for line in lines if line.startswith("cli-plugin "))
-    # Aligned: every column starts where its header does.
-    for column, value in [("GATEWAY", "cli"), ("CURRENCIES", "USD, JPY"), ("STATUS", "active")]:
-        assert cli_row[header.index(column) :].startswith(value)
-    audit_row = next(line for line in lines if line.startswith("audit "))
-    assert audit_row[header.index("GATEWAY") :].startswith("- ")
-    assert "Broken plugins:" in lines
-    assert any("ghost" in line and "ModuleNotFoundError: ghost" in line for line in lines)
-    assert all(line == line.rstrip() for line in lines)
+    blocks = out.split("\n\n")
+    assert blocks[0].splitlines() == [
+        "audit",
+        "  gateway:      none: takes part in every gateway's calls",
+    ]
+    assert blocks[1].splitlines() == [
+        "cli-plugin (cli-test-dist 1.2.3)",
+        "  gateway:      cli: CLI Test Gateway",
+        "  status:       active",
+        "  currencies:   USD, JPY",
+        "  capabilities: idempotency",
+    ]
+    assert "  status:       inactive" in blocks[3].splitlines()
+    assert blocks[4] == "Broken plugins:"
+    assert blocks[5].splitlines() == [
+        "ghost (ghost-dist 0.9)",
+        "  failed at:    import",
+        "  reason:       ModuleNotFoundError: ghost",
+    ]
 
 
 def test_list_with_no_plugins(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["list"], manager_factory=lambda: PluginManager(discover=False))
+    status = main(["list"], manager_factory=lambda **_: PluginManager(discover=False))
 
     assert status == 0
     assert capsys.readouterr().out == "No plugins installed.\n"
@@ -350,7 +363,7 @@ def test_validation_message_without_a_field() -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         Pair(low=2, high=1)
 
-    assert _validation_message(caught.value) == "low must not exceed high"
+    assert validation_message(caught.value) == "low must not exceed high"
 
 
 # -- pay: the token is never shown ----------------------------------------------

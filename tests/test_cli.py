@@ -44,6 +44,11 @@ from gateway_plugins.discovery import BrokenPlugin
 CARD_OK = "4111111111111111"
 CARD_DECLINED = "4000000000000002"
 CARD_3DS = "4000000000003220"
+#: Magic tokens of the test gateway (not card numbers).
+TOKEN_UNKNOWN = "tok_outcome_unknown"
+TOKEN_UNKNOWN_NO_KEY = "tok_outcome_unknown_no_key"
+TOKEN_EXPONENT = "tok_exponent"
+TOKEN_INTERRUPT = "tok_ctrl_c"
 #: Not a card number, so only the CLI's own redaction can hide it.
 ECHOED_TOKEN = "tok_secret_echo_me"
 
@@ -67,6 +72,22 @@ def _respond(payment: PaymentData, kind: TransactionKind) -> GatewayResponse:
                 kind=ActionKind.THREE_D_SECURE, psp_reference="t-3ds", url="https://acs.example/3ds"
             ),
         )
+    if token in (TOKEN_UNKNOWN, TOKEN_UNKNOWN_NO_KEY):
+        # A lost reply: retry with the same key if the gateway deduplicates, else look first.
+        dedupes = token == TOKEN_UNKNOWN
+        advice = RetryAdvice.RETRY_LATER if dedupes else RetryAdvice.CHECK_STATUS
+        error = NormalizedError(ErrorCode.PROCESSING_ERROR, advice, "timeout", None)
+        return GatewayResponse.failure(
+            payment, kind, error, outcome_unknown=True,
+            idempotency_key=payment.idempotency_key if dedupes else None,
+        )  # fmt: skip
+    if token == TOKEN_EXPONENT:
+        # The same amount, written the way Decimal prints 1000 scaled: 1E+3.
+        amount = payment.amount.normalize()
+        return GatewayResponse(is_success=True, kind=kind, amount=amount,
+                               currency=payment.currency, transaction_id="t-e")  # fmt: skip
+    if token == TOKEN_INTERRUPT:
+        raise KeyboardInterrupt
     if token == ECHOED_TOKEN:
         # A careless plugin: puts the token into everything the CLI prints or logs.
         plugin_log.warning("got token %s", token)
@@ -287,7 +308,68 @@ def test_pay_action_required_is_success(capsys: pytest.CaptureFixture[str]) -> N
     assert data["action_required_data"]["kind"] == "three_d_secure"
     status, out, _ = run(capsys, *pay_args(CARD_3DS))
     assert status == 0
-    assert out.splitlines()[0] == "status: action required"
+    assert out.splitlines() == [
+        "status: action required",
+        "kind: action_to_confirm",
+        "amount: 10.00 USD",
+        "transaction_id: t-3ds",
+        "action.kind: three_d_secure",
+        "action.url: https://acs.example/3ds",
+        "action.method: GET",
+        "action.psp_reference: t-3ds",
+        "next: send the shopper to action.url, then: gateway-plugins confirm --gateway cli "
+        "--reference t-3ds --amount 10.00 --currency USD",
+    ]
+
+
+def test_unknown_outcome_exits_3_with_the_key_to_retry_with(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = run(capsys, *pay_args(TOKEN_UNKNOWN), "--idempotency-key", "order-7")
+
+    assert status == 3
+    assert out.splitlines() == [
+        "status: outcome unknown (neither approved nor declined)",
+        "kind: capture",
+        "amount: 10.00 USD",
+        "transaction_id: -",
+        "error_code: processing_error",
+        "error: The payment could not be processed. Please try again later.",
+        "psp_error_code: timeout",
+        "retry_advice: retry_later",
+        "idempotency_key: order-7",
+        "next: the gateway may or may not have acted; it deduplicates retries, so run the "
+        "same command again with --idempotency-key order-7",
+    ]
+    status, out, _ = run(capsys, *pay_args(TOKEN_UNKNOWN_NO_KEY))
+    assert status == 3
+    assert out.splitlines()[-1] == (
+        "next: the gateway may or may not have acted; look the transaction up at the PSP "
+        "before trying again (a blind retry may charge twice)"
+    )
+    status, out, _ = run(capsys, *pay_args(TOKEN_UNKNOWN), "--json")
+    assert status == 3
+    assert json.loads(out)["outcome_unknown"] is True
+
+
+def test_interrupted_call_is_an_unknown_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, *pay_args(TOKEN_INTERRUPT), "--idempotency-key", "k-1")
+
+    assert (status, out) == (3, "")
+    assert err == (
+        "gateway-plugins: error: interrupted while the gateway was working: the outcome is "
+        "unknown; look the transaction up, or run the same command with --idempotency-key k-1\n"
+    )
+
+
+def test_amounts_are_printed_in_plain_notation(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *pay_args(TOKEN_EXPONENT, amount="1000", currency="JPY"))
+
+    assert status == 0
+    assert "amount: 1000 JPY" in out.splitlines()
+    status, out, _ = run(capsys, *pay_args(TOKEN_EXPONENT, amount="1000", currency="JPY"),
+                         "--json")  # fmt: skip
+    assert json.loads(out)["amount"] == "1000"
 
 
 def test_authorize_only_calls_authorize(capsys: pytest.CaptureFixture[str]) -> None:
@@ -313,6 +395,15 @@ def test_amount_is_passed_as_given(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ({"amount": "0"}, [], "amount: must be greater than zero for a money operation"),
         ({"amount": "ten"}, [], "amount: must be a decimal number such as '10.50'"),
+        *[
+            (
+                {"amount": amount},
+                [],
+                "amount: write it in plain decimal notation such as 1000 or 10.50, "
+                "without an exponent (1e3)",
+            )
+            for amount in ("1e3", "1E3", " 1.5e+2 ", "1e-2", ".5E1")
+        ],
         (
             {"amount": "10.5", "currency": "JPY"},
             [],
@@ -347,6 +438,22 @@ def test_bad_input_is_one_line_and_exit_2(
     assert out == ""
     assert err == f"gateway-plugins: error: {message}\n"
     assert CARD_OK not in err
+
+
+@pytest.mark.parametrize("token", ["", "   "])
+def test_empty_token_is_bad_input(capsys: pytest.CaptureFixture[str], token: str) -> None:
+    status, out, err = run(capsys, *pay_args(token))
+
+    assert (status, out) == (2, "")
+    assert err == "gateway-plugins: error: --token: must not be empty\n"
+
+
+def test_empty_reference_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["capture", "--gateway", "cli", "--reference", " ", "--amount", "1", "--currency", "USD"]
+    status, out, err = run(capsys, *argv)
+
+    assert (status, out) == (2, "")
+    assert err == "gateway-plugins: error: --reference: must not be empty\n"
 
 
 def test_validation_message_without_a_field() -> None:
@@ -389,6 +496,65 @@ def test_token_is_not_echoed_in_usage_errors(capsys: pytest.CaptureFixture[str])
     assert "unrecognized arguments" in err
     assert CARD_OK not in out + err
     assert CARD_DECLINED not in out + err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["pay", "--gateway=4111111111111111", "--amount", "1", "--currency", "USD", "--token", "t"],
+        ["pay", "--gateway", "x4111-1111-1111-1111", "--amount", "1", "--currency", "USD",
+         "--token", "t"],
+        ["pay", "--gateway", "cli", "--amount", "4111111111111111", "--currency", "USD",
+         "--token", "t"],
+        ["pay", "--gateway", "cli", "--amount", "1", "--currency", "4111111111111111",
+         "--token", "t"],
+        ["pay", "--gateway", "cli", "--amount", "1", "--currency", "USD", "--token", "t",
+         "--idempotency-key", "key 4111 1111 1111 1111"],
+        ["capture", "--gateway", "nope", "--reference", "4111111111111111", "--amount", "1",
+         "--currency", "USD"],
+        ["refund", "--gateway", "cli", "--reference", "r", "--amount", "1", "--currency", "USD",
+         "--gatway", "4111111111111111"],
+        ["list", "4111111111111111"],
+        ["4111111111111111"],
+        ["--config", "/nowhere/4111111111111111.toml", "list"],
+    ],
+)  # fmt: skip
+def test_no_card_number_from_the_arguments_is_echoed(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status, out, err = run(capsys, *argv)
+
+    assert status in (0, 2)  # a 4111111111111111 USD payment is a payment
+    assert "4111" not in out + err
+
+
+def test_a_card_number_as_gateway_id_is_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["pay", "--gateway=4111111111111111", "--amount", "1", "--currency", "USD"]
+    status, _, err = run(capsys, *argv, "--token", "t")
+
+    assert status == 2
+    assert err == (
+        "gateway-plugins: error: unknown gateway '[REDACTED]'; "
+        "installed gateways: cli, minimal, off\n"
+    )
+
+
+def test_an_internal_error_is_one_scrubbed_line(capsys: pytest.CaptureFixture[str]) -> None:
+    def broken_factory(**_: object) -> PluginManager:
+        raise RuntimeError(f"could not load {CARD_OK}")
+
+    status = main(pay_args(), manager_factory=broken_factory)
+    _, err = capsys.readouterr()
+
+    assert status == 4
+    assert err == (
+        "gateway-plugins: error: internal error: RuntimeError: could not load [REDACTED] "
+        "(a bug: please report it; -v shows the traceback)\n"
+    )
+    status = main(["-v", *pay_args()], manager_factory=broken_factory)
+    _, err = capsys.readouterr()
+    assert "Traceback" in err
+    assert CARD_OK not in err
 
 
 # -- options --------------------------------------------------------------------
@@ -515,6 +681,52 @@ def test_subprocess_pay_exit_codes_and_no_card_number(site: Path) -> None:
     for result in (approved, declined, unknown):
         assert CARD_OK not in result.stdout + result.stderr
         assert CARD_DECLINED not in result.stdout + result.stderr
+
+
+LOADED_MODULES = """
+import json, sys
+from gateway_plugins.cli import main
+status = main(sys.argv[1:])
+names = ("cli_sub_gateway", "gateway_plugins_dummy", "gateway_plugins_stripe", "requests")
+print(json.dumps({"status": status, "loaded": [n for n in names if n in sys.modules]}))
+"""
+
+
+def loaded_by(*argv: str, site: Path) -> dict[str, Any]:
+    """Run the command in a fresh interpreter; its status and which modules it imported."""
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    env.pop("GATEWAY_PLUGINS_CONFIG", None)
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_MODULES, *argv],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    report: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    report["stderr"] = result.stderr
+    return report
+
+
+def test_a_command_on_one_gateway_loads_only_its_plugin(site: Path) -> None:
+    pay = ["pay", "--amount", "5", "--currency", "USD", "--token", CARD_OK]
+
+    only = loaded_by(*pay, "--gateway", "sub", site=site)
+    every = loaded_by(*pay, "--gateway", "nope", site=site)
+
+    assert (only["status"], only["loaded"]) == (0, ["cli_sub_gateway"])
+    assert only["stderr"] == ""  # the broken plugin beside it was not even tried
+    # No plugin is installed as "nope": every plugin is loaded to name the gateways there are.
+    assert every["status"] == 2
+    assert "cli_sub_gateway" in every["loaded"]
+    assert "could not import plugin 'sub-broken'" in every["stderr"]
+    assert "installed gateways: " in every["stderr"]
+
+
+def test_paying_with_the_dummy_imports_no_other_plugin_nor_requests(site: Path) -> None:
+    pytest.importorskip("gateway_plugins_dummy")
+    pay = ["pay", "--gateway", "dummy", "--amount", "5", "--currency", "USD", "--token", CARD_OK]
+
+    report = loaded_by(*pay, site=site)
+
+    assert (report["status"], report["loaded"]) == (0, ["gateway_plugins_dummy"])
 
 
 def test_console_script_version() -> None:

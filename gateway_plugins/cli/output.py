@@ -16,21 +16,30 @@ from .console import PROG, Console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
+#: ``gateway_plugins.http.OUTCOME_UNKNOWN``, the HTTP toolkit's code for a lost reply
+#: (not imported: that would import ``requests`` for every command).
+OUTCOME_UNKNOWN_CODE = "outcome_unknown"
+
 
 def plain(amount: Decimal) -> str:
     """``amount`` in plain notation: ``1000``, never ``1E+3``."""
     return format(amount, "f")
 
 
+def outcome_unknown(response: GatewayResponse) -> bool:
+    """Whether the PSP may or may not have acted: the flag, or the HTTP toolkit's code."""
+    return response.outcome_unknown or response.psp_error_code == OUTCOME_UNKNOWN_CODE
+
+
 def exit_status(response: GatewayResponse) -> int:
     """0 approved or action required, 1 failed, 3 outcome unknown."""
-    if response.outcome_unknown:
+    if outcome_unknown(response):
         return EXIT_UNKNOWN
     return EXIT_OK if response.is_success else EXIT_FAILED
 
 
 def _status(response: GatewayResponse) -> str:
-    if response.outcome_unknown:
+    if outcome_unknown(response):
         return "outcome unknown (neither approved nor declined)"
     if response.action_required:
         return "action required"
@@ -89,7 +98,7 @@ def next_step(response: GatewayResponse, gateway: str) -> str | None:
             f"--reference {action.psp_reference} {amount}"
         )
     key = response.idempotency_key
-    if response.outcome_unknown:
+    if outcome_unknown(response):
         if response.retry_advice is RetryAdvice.RETRY_LATER and key:
             return (
                 "the gateway may or may not have acted; it deduplicates retries, so run the "
@@ -140,8 +149,10 @@ __all__ = [
     "EXIT_OK",
     "EXIT_UNKNOWN",
     "EXIT_USAGE",
+    "OUTCOME_UNKNOWN_CODE",
     "exit_status",
     "next_step",
+    "outcome_unknown",
     "plain",
     "show",
     "summary",

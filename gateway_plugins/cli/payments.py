@@ -120,7 +120,7 @@ def run_money(
         if _report(problems, gateway, console):
             return EXIT_USAGE
     try:
-        response = _call(manager, args.command, payment, args.authorize_only)
+        response = _call(manager, args.command, payment, getattr(args, "authorize_only", False))
     except InactiveGatewayError as exc:
         console.error(_inactive(exc))
         return EXIT_USAGE

@@ -8,6 +8,7 @@ with ``importorskip("gateway_plugins_dummy")`` use the installed dummy gateway.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ import pytest
 
 from gateway_plugins import PluginManager, __version__
 from gateway_plugins.cli import PROG, main
+from gateway_plugins.cli.console import Console, secrets_in
 from gateway_plugins.cli.payments import validation_message
 from tests.cli_gateways import (
     CARD_3DS,
@@ -679,3 +681,16 @@ def test_dummy_through_the_real_command() -> None:
         "gateway-plugins: error: amount: too many decimal places (1); JPY allows at most 0\n"
     )
     assert CARD_OK not in result.stdout + result.stderr
+
+
+def test_json_output_hides_card_numbers_inside_numbers() -> None:
+    out = io.StringIO()
+    console = Console(out, io.StringIO(), secrets_in(["--amount", CARD_OK]))
+
+    console.print_json({"minor_units": int(CARD_OK + "00"), "nested": [{"n": 7}], "ok": True})
+
+    assert json.loads(out.getvalue()) == {
+        "minor_units": "[REDACTED]00",
+        "nested": [{"n": 7}],
+        "ok": True,
+    }

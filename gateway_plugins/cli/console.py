@@ -97,7 +97,20 @@ class Console:
 
     def print_json(self, data: Any) -> None:
         """Write ``data`` as JSON to stdout, scrubbed (references stay readable)."""
-        print(json.dumps(self.scrubber.data(data), indent=2), file=self.out)
+        print(json.dumps(self.scrubber.data(self._numbers_out(data)), indent=2), file=self.out)
+
+    def _numbers_out(self, value: Any) -> Any:
+        # The scrubber reads numbers for card numbers only: 411111111111111100 (a card
+        # number given as an amount, in minor units) holds a hidden value too.
+        if isinstance(value, dict):
+            return {key: self._numbers_out(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._numbers_out(item) for item in value]
+        if isinstance(value, int) and not isinstance(value, bool):
+            digits = str(value)
+            if any(secret in digits for secret in self._secrets):
+                return self.scrubber.text(digits)  # a string now: "[REDACTED]00"
+        return value
 
     def error(self, message: str) -> None:
         """One ``gateway-plugins: error: …`` line on stderr (argparse's format)."""

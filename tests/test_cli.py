@@ -572,7 +572,8 @@ LOADED_MODULES = """
 import json, sys
 from gateway_plugins.cli import main
 status = main(sys.argv[1:])
-names = ("cli_sub_gateway", "gateway_plugins_dummy", "gateway_plugins_stripe", "requests")
+names = ("cli_sub_gateway", "gateway_plugins_dummy", "gateway_plugins_stripe", "requests",
+         "gateway_plugins.config_file")
 print(json.dumps({"status": status, "loaded": [n for n in names if n in sys.modules]}))
 """
 

@@ -24,6 +24,7 @@ from gateway_plugins import (
     hookimpl,
 )
 from gateway_plugins.cli import main
+from gateway_plugins.cli.gateways import CONFIG_VARIABLE
 from gateway_plugins.config_file import ENV_VARIABLE
 
 pytest.importorskip("gateway_plugins_dummy")
@@ -94,6 +95,10 @@ def test_environment_variable_names_the_default_file(
     other = write(tmp_path, "[gateways.dummy]\n", "other.toml")
     status, out, _ = run(capsys, "--config", other, *PAY_DUMMY, "--token", CARD, "--json")
     assert (status, json.loads(out)["kind"]) == (0, "capture")  # --config wins
+
+
+def test_the_command_and_the_module_name_the_same_variable() -> None:
+    assert CONFIG_VARIABLE == ENV_VARIABLE
 
 
 def test_missing_files_are_one_error(

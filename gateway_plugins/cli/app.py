@@ -7,10 +7,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from ..config_file import ConfigFileError
 from ..conformance.cli import run_check
 from .console import Console, secrets_in
-from .gateways import ManagerFactory, load_manager, read_config
+from .gateways import ManagerFactory, UnreadableConfig, load_manager, read_config
 from .listing import run_list
 from .output import EXIT_USAGE
 from .parser import build_parser
@@ -60,7 +59,7 @@ def _run(args: argparse.Namespace, console: Console, manager_factory: ManagerFac
         return run_check(args)  # the kit configures the plugin with its own test inputs
     try:
         file = read_config(args.config, console)
-    except ConfigFileError as exc:
+    except UnreadableConfig as exc:
         console.error(str(exc))
         return EXIT_USAGE
     if args.command == "list":

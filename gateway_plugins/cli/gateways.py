@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import os
 import re
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..config_file import ConfigFileError, GatewaysFile, Problem, default_path, load
 from ..exceptions import PluginRegistrationError
 from ..hookspecs import ENTRY_POINT_GROUP
 from ..interface import GatewayConfig
 from ..manager import PluginManager
 from .console import Console
+
+if TYPE_CHECKING:
+    from ..config_file import GatewaysFile, Problem
+
+#: ``gateway_plugins.config_file.ENV_VARIABLE``. The module itself is imported only
+#: when there is a file to read: its pydantic models take a while to build.
+CONFIG_VARIABLE = "GATEWAY_PLUGINS_CONFIG"
 
 #: How the registry words a gateway whose configuration the plugin refused.
 REFUSED = "configuration refused: "
@@ -82,29 +89,27 @@ def _only(
     return manager
 
 
+class UnreadableConfig(ValueError):
+    """The configuration file cannot be read at all; the message says why."""
+
+
 def read_config(path: str | None, console: Console) -> GatewaysFile | None:
     """The configuration file at ``path`` or named by the environment; ``None`` if neither.
 
-    Raises :class:`ConfigFileError` when the file cannot be read at all. Its
+    Raises :class:`UnreadableConfig` when the file cannot be read at all. Its
     secrets are hidden from the console from here on.
     """
     from_environment = path is None
-    path = path if path is not None else default_path()
+    path = path if path is not None else (os.environ.get(CONFIG_VARIABLE) or None)
     if path is None:
         return None
+    from ..config_file import ConfigFileError, load
+
     try:
         file = load(path)
     except ConfigFileError as exc:
-        if from_environment:
-            raise ConfigFileError(
-                Problem(
-                    exc.problem.file,
-                    None,
-                    None,
-                    f"{exc.problem.message} (named by $GATEWAY_PLUGINS_CONFIG)",
-                )
-            ) from None
-        raise
+        named = f" (named by ${CONFIG_VARIABLE})" if from_environment else ""
+        raise UnreadableConfig(f"{exc}{named}") from None
     console.hide(file.hidden)
     for entry in file.gateways.values():
         if entry.configuration is not None:
@@ -128,6 +133,8 @@ def entry_problems(file: GatewaysFile, manager: PluginManager) -> list[Problem]:
     Entries whose plugin is installed but was not loaded for this command are
     checked when a command uses them.
     """
+    from ..config_file import Problem
+
     records = {record.name: record for record in manager.plugins}
     broken = {plugin.name: plugin for plugin in manager.broken_plugins}
     installed = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
@@ -166,8 +173,10 @@ def entry_problems(file: GatewaysFile, manager: PluginManager) -> list[Problem]:
 
 
 __all__ = [
+    "CONFIG_VARIABLE",
     "REFUSED",
     "ManagerFactory",
+    "UnreadableConfig",
     "entry_problems",
     "load_manager",
     "needs",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config_file import GatewaysFile
 from ..manager import PluginManager
 from ..registry import PluginRecord
 from .console import Console
 from .gateways import ManagerFactory, entry_problems, needs
 from .output import EXIT_OK
+
+if TYPE_CHECKING:
+    from ..config_file import GatewaysFile
 
 WIDTH = 100
 _LABEL_WIDTH = 16  # "  capabilities: " and the values aligned after it

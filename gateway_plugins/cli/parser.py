@@ -6,9 +6,9 @@ import argparse
 from typing import Any, NoReturn
 
 from .. import __version__
-from ..config_file import ENV_VARIABLE
 from ..conformance.cli import add_check_parser
 from .console import PROG, Console
+from .gateways import CONFIG_VARIABLE
 
 #: The commands acting on an earlier transaction, named by its PSP reference.
 REFERENCE_COMMANDS = {
@@ -40,7 +40,7 @@ def build_parser(console: Console) -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO level to stderr")
-    config_help = f"gateway configuration file (TOML); default: ${ENV_VARIABLE}"
+    config_help = f"gateway configuration file (TOML); default: ${CONFIG_VARIABLE}"
     parser.add_argument("--config", metavar="FILE", help=config_help)
     # The same options after the command name; SUPPRESS keeps the global value when absent.
     common = ArgumentParser(add_help=False, console=console)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ..config_file import GatewaysFile
 from ..exceptions import (
     GatewayUnavailableError,
     InactiveGatewayError,
@@ -21,6 +20,9 @@ from ..manager import PluginManager
 from .console import Console
 from .gateways import ManagerFactory, entry_problems, needs
 from .output import EXIT_UNKNOWN, EXIT_USAGE, show
+
+if TYPE_CHECKING:
+    from ..config_file import GatewaysFile
 
 #: What makes a call impossible to attempt: the user's input, not a bug.
 _INPUT_ERRORS = (GatewayUnavailableError, UnsupportedCurrencyError, OperationNotSupportedError)

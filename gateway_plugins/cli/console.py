@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -167,9 +166,4 @@ class _ScrubbingFormatter(logging.Formatter):
         return self._console.text(super().format(record))
 
 
-def stdout_console(argv: Sequence[str]) -> Console:
-    """The console of a run with ``argv``: the process's stdout and stderr."""
-    return Console(sys.stdout, sys.stderr, secrets_in(argv))
-
-
-__all__ = ["PROG", "Console", "card_numbers_in", "secrets_in", "stdout_console", "tokens_in"]
+__all__ = ["PROG", "Console", "card_numbers_in", "secrets_in", "tokens_in"]

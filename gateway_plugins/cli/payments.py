@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -22,7 +23,7 @@ from .gateways import ManagerFactory, entry_problems, needs
 from .output import EXIT_UNKNOWN, EXIT_USAGE, show
 
 if TYPE_CHECKING:
-    from ..config_file import GatewaysFile
+    from ..config_file import GatewaysFile, Problem
 
 #: What makes a call impossible to attempt: the user's input, not a bug.
 _INPUT_ERRORS = (GatewayUnavailableError, UnsupportedCurrencyError, OperationNotSupportedError)
@@ -109,7 +110,7 @@ def run_money(
         return EXIT_USAGE
     gateway = payment.gateway
     if file is not None and gateway in file.broken:
-        _report(list(file.problems), gateway, console)
+        _report(file.problems, gateway, console)
         return EXIT_USAGE
     # Load plugins only once the input is known to be good: it is the slow part.
     manager = manager_factory(
@@ -151,12 +152,16 @@ def _call(
 ) -> GatewayResponse:
     if command == "pay":
         return manager.authorize(payment) if authorize_only else manager.process_payment(payment)
-    operation = "confirm_payment" if command == "confirm" else command
-    response: GatewayResponse = getattr(manager, operation)(payment)
-    return response
+    operations = {
+        "capture": manager.capture,
+        "refund": manager.refund,
+        "void": manager.void,
+        "confirm": manager.confirm_payment,
+    }
+    return operations[command](payment)
 
 
-def _report(problems: list[Any], gateway: str, console: Console) -> bool:
+def _report(problems: Sequence[Problem], gateway: str, console: Console) -> bool:
     """Print the file's problems, errors for ``gateway``; whether it had any."""
     failed = False
     for problem in problems:

@@ -195,7 +195,7 @@ def planted(argv: list[str]) -> set[str]:
 
 @pytest.mark.parametrize("command", COMMANDS)
 @settings(
-    max_examples=50,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     database=None,

@@ -615,6 +615,23 @@ def test_paying_with_the_dummy_imports_no_other_plugin_nor_requests(site: Path) 
     assert (report["status"], report["loaded"]) == (0, ["gateway_plugins_dummy"])
 
 
+def test_a_reader_that_leaves_early_is_no_error(site: Path) -> None:
+    # As in `gateway-plugins pay … | head -1`: the exit status still tells the payment's fate.
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    argv = ["pay", "--gateway", "sub", "--amount", "5", "--currency", "USD", "--token", CARD_OK]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway_plugins.cli", *argv],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # long before the command prints anything
+    err = process.stderr.read().decode()
+    process.stderr.close()
+
+    assert process.wait(timeout=60) == 0
+    assert err == ""
+
+
 def test_console_script_version() -> None:
     script = Path(sys.executable).with_name("gateway-plugins")
     if not script.exists():

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TextIO
 
 from ..scrub import Scrubber, luhn_valid
@@ -92,11 +93,17 @@ class Console:
 
     def print(self, text: str) -> None:
         """Write ``text``, already scrubbed by the caller, to stdout."""
-        print(text, file=self.out)
+        try:
+            print(text, file=self.out, flush=True)
+        except BrokenPipeError:
+            # The reader left (gateway-plugins list | head): the rest goes nowhere, quietly,
+            # and the exit status still says what happened to the payment.
+            with suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self.out.fileno())
 
     def print_json(self, data: Any) -> None:
         """Write ``data`` as JSON to stdout, scrubbed (references stay readable)."""
-        print(json.dumps(self.scrubber.data(self._numbers_out(data)), indent=2), file=self.out)
+        self.print(json.dumps(self.scrubber.data(self._numbers_out(data)), indent=2))
 
     def _numbers_out(self, value: Any) -> Any:
         # The scrubber reads numbers for card numbers only: 411111111111111100 (a card

@@ -56,22 +56,18 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import Any
 from unittest import mock
 from urllib.parse import urlencode
 
 import requests
 from gateway_plugins_stripe import COMMANDS, STRIPE_VERSION, StripeGatewayPlugin
+from gateway_plugins_stripe.testing import FakeStripe
 
 import gateway_plugins
 from gateway_plugins import GatewayConfig, GatewayResponse, PaymentData, PluginManager
 from gateway_plugins import TransactionKind as Kind
 from gateway_plugins.http import HttpClient, HttpReply, HttpRequest
-
-# The fake Stripe lives in the plugin's tests, imported as a package from the repo root.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from plugins.stripe.tests.fake_stripe import FakeStripe
 
 #: The plugin's default ``connection_params["pool_size"]`` (HttpClient's too).
 POOL_SIZE = 10

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .actions import ActionKind, CustomerAction
     from .errors import ErrorCode, ErrorMap, ErrorMapping, NormalizedError, RetryAdvice
+    from .event_logs import SqliteEventLog
     from .exceptions import (
         ClientTokenError,
         GatewayPluginsError,
         GatewayUnavailableError,
         InactiveGatewayError,
         NotificationError,
+        NotificationInProgress,
         NotificationRejected,
         OperationNotSupportedError,
         PluginRegistrationError,
@@ -42,7 +44,14 @@ if TYPE_CHECKING:
     )
     from .manager import PaymentGateway, PluginManager
     from .money import AmountPrecisionError, CurrencyError, MinorUnits, WireFormat
-    from .notifications import EventLog, MemoryEventLog, NotificationResult, TransactionUpdate
+    from .notifications import (
+        Claim,
+        EventLog,
+        MemoryEventLog,
+        NotificationResult,
+        TransactionUpdate,
+    )
+    from .webhooks import NotificationPolicy
 
 #: Each public name and the module it lives in.
 _EXPORTS = {
@@ -50,6 +59,7 @@ _EXPORTS = {
     "AddressData": "interface",
     "AmountPrecisionError": "money",
     "Capability": "interface",
+    "Claim": "notifications",
     "ClientTokenError": "exceptions",
     "CreditCardInfo": "interface",
     "CurrencyError": "money",
@@ -69,6 +79,8 @@ _EXPORTS = {
     "MinorUnits": "money",
     "NormalizedError": "errors",
     "NotificationError": "exceptions",
+    "NotificationInProgress": "exceptions",
+    "NotificationPolicy": "webhooks",
     "NotificationRejected": "exceptions",
     "NotificationResult": "notifications",
     "OperationNotSupportedError": "exceptions",
@@ -77,6 +89,7 @@ _EXPORTS = {
     "PluginManager": "manager",
     "PluginRegistrationError": "exceptions",
     "RetryAdvice": "errors",
+    "SqliteEventLog": "event_logs",
     "TokenConfig": "interface",
     "TransactionKind": "interface",
     "TransactionUpdate": "notifications",
@@ -94,6 +107,7 @@ __all__ = [
     "AddressData",
     "AmountPrecisionError",
     "Capability",
+    "Claim",
     "ClientTokenError",
     "CreditCardInfo",
     "CurrencyError",
@@ -112,6 +126,8 @@ __all__ = [
     "MinorUnits",
     "NormalizedError",
     "NotificationError",
+    "NotificationInProgress",
+    "NotificationPolicy",
     "NotificationRejected",
     "NotificationResult",
     "OperationNotSupportedError",
@@ -120,6 +136,7 @@ __all__ = [
     "PluginManager",
     "PluginRegistrationError",
     "RetryAdvice",
+    "SqliteEventLog",
     "TokenConfig",
     "TransactionKind",
     "TransactionUpdate",

@@ -110,6 +110,18 @@ _USER_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PROCESSING_ERROR: N_("The payment could not be processed. Please try again later."),
 }
 
+#: The shopper's message for a failure whose outcome is unknown: "please try again"
+#: could make them pay twice while the first payment may have gone through.
+OUTCOME_UNKNOWN_MESSAGE = N_(
+    "We could not confirm your payment. Please check your order before you pay again."
+)
+
+
+def outcome_unknown_message(language: str | None = None) -> str:
+    """:data:`OUTCOME_UNKNOWN_MESSAGE` in ``language`` (English for ``None`` or unknown)."""
+    return translate(OUTCOME_UNKNOWN_MESSAGE, language)
+
+
 _DEFAULT_RETRY: dict[ErrorCode, RetryAdvice] = {
     **{code: RetryAdvice.DO_NOT_RETRY for code in ErrorCode},
     ErrorCode.PROCESSING_ERROR: RetryAdvice.RETRY_LATER,

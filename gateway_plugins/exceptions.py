@@ -92,6 +92,23 @@ class NotificationError(GatewayPluginsError):
         self.reason = reason
 
 
+class NotificationInProgress(NotificationError):
+    """Another delivery of an event in this notification is being applied; answer with a 5xx.
+
+    Nothing of this delivery was claimed or applied. The PSP delivers again
+    later: by then the other delivery has been recorded (a duplicate), or it
+    failed, or its lease ran out, and the event is applied.
+    """
+
+    def __init__(self, gateway_id: str, event_ids: tuple[str, ...]) -> None:
+        shown = ", ".join(repr(event_id) for event_id in event_ids[:3])
+        more = f" and {len(event_ids) - 3} more" if len(event_ids) > 3 else ""
+        super().__init__(
+            gateway_id, f"another delivery is applying event(s) {shown}{more}; deliver it later"
+        )
+        self.event_ids = event_ids
+
+
 class NotificationRejected(NotificationError):
     """A notification failed verification (bad or missing signature, unreadable body).
 

@@ -257,15 +257,23 @@ def handle_notification(headers: Mapping[str, str], body: bytes) -> Notification
     Returns: a :class:`~gateway_plugins.notifications.NotificationResult`
     whose ``updates`` hold one
     :class:`~gateway_plugins.notifications.TransactionUpdate` per transaction
-    event (none for events that change no transaction) and whose
-    ``acknowledgement`` is the body the PSP expects back. Raise
-    :class:`~gateway_plugins.exceptions.NotificationRejected` when the
-    signature is missing or wrong, or the body cannot be read: verify
-    *before* trusting anything in it, and reject the whole notification when
-    any part fails.
+    event (none for events that change no transaction), each with an
+    ``event_id`` that is the same at every redelivery and the ``event_date``
+    the PSP gives, and whose ``acknowledgement`` is the body the PSP expects
+    back. Raise :class:`~gateway_plugins.exceptions.NotificationRejected`
+    when the signature is missing or wrong, or the body cannot be read:
+    verify *before* trusting anything in it, and reject the whole
+    notification when any part fails. Anything else raised makes the host
+    answer 500 and the PSP retry: parse with
+    :func:`gateway_plugins.notification_parsing.load_json`, which rejects
+    what no PSP writes (too deep, ``NaN``, not UTF-8) instead.
 
-    Called: by ``PluginManager.handle_notification(gateway_id, headers, body)``,
-    only on the named gateway (there is no chain), and only on gateways
-    declaring the ``notifications`` capability. The same event may arrive more
-    than once; the manager drops repeats by ``TransactionUpdate.event_id``.
+    Called: by ``PluginManager.notification(gateway_id, headers, body)`` (and
+    ``handle_notification``), only on the named gateway (there is no chain),
+    and only on gateways declaring the ``notifications`` capability, with a
+    body no longer than the manager's ``NotificationPolicy.max_body_size``.
+    The same event may arrive more than once, even concurrently: the manager
+    claims each ``event_id`` in its event log, hands the host only events
+    never applied, records them once the host has applied them, and sets
+    apart events dated before its replay window.
     """

@@ -49,7 +49,7 @@ from pydantic import (
 )
 
 from .actions import CustomerAction
-from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice
+from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice, outcome_unknown_message
 from .i18n import check_language_tag
 from .money import decimal_places, iso_exponent
 from .scrub import Inspection, inspect
@@ -381,7 +381,9 @@ class GatewayResponse(_Model):
             except ValueError:
                 raise ValueError(f"error_code: {code!r} is not an ErrorCode") from None
             values = {
-                "error": code.user_message,
+                "error": outcome_unknown_message()
+                if values.get("outcome_unknown")
+                else code.user_message,
                 "retry_advice": code.default_retry,
                 **{key: value for key, value in values.items() if value is not None},
             }
@@ -443,14 +445,21 @@ class GatewayResponse(_Model):
     ) -> GatewayResponse:
         """A failed response for ``payment`` failing for ``reason`` (raw PSP values kept).
 
-        ``error`` is the code's shopper message in ``payment.language_code``.
+        ``error`` is the code's shopper message in ``payment.language_code`` (for an
+        unknown outcome, a message that does not invite paying again).
         ``fields`` may override anything, e.g. ``error=`` for a more specific message.
         """
         if isinstance(reason, ErrorCode):
             reason = NormalizedError(reason, reason.default_retry, None, None)
+        language = payment.language_code
+        message = (
+            outcome_unknown_message(language)
+            if fields.get("outcome_unknown")
+            else reason.code.user_message_in(language)
+        )
         # Explicit fields win, so a plugin may add a raw code to a bare ErrorCode.
         values: dict[str, Any] = {
-            "error": reason.code.user_message_in(payment.language_code),
+            "error": message,
             "retry_advice": reason.retry,
             "psp_error_code": reason.psp_code,
             "psp_error_message": reason.psp_message,

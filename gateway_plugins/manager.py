@@ -9,10 +9,11 @@ the plugins around it, every answer checked) and
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import chain as call_chain
@@ -31,6 +32,7 @@ from .interface import (
 )
 from .notifications import EventLog, MemoryEventLog, NotificationResult
 from .registry import Gateway, PaymentGateway, PluginRecord, Registry
+from .webhooks import NotificationPolicy
 
 log = logging.getLogger("gateway_plugins")
 
@@ -61,9 +63,12 @@ class PluginManager:
     default) a call runs in the caller's thread and takes as long as the plugin
     takes; the HTTP toolkit bounds its own calls.
 
-    PSP notifications (webhooks) go through :meth:`handle_notification`; the
-    events it has seen are kept in ``event_log`` (in memory unless the host
-    gives a shared :class:`~gateway_plugins.notifications.EventLog`).
+    PSP notifications (webhooks) go through :meth:`notification`; the events
+    the host applied are kept in ``event_log`` (in memory unless the host gives
+    a durable or shared :class:`~gateway_plugins.notifications.EventLog`, such
+    as :class:`~gateway_plugins.event_logs.SqliteEventLog`), and
+    ``notification_policy`` sets the body size limit, the replay window and
+    the lease (:class:`~gateway_plugins.webhooks.NotificationPolicy`).
 
     One manager may serve many threads. Calls take no lock: configuration and
     registration swap in new immutable state.
@@ -78,9 +83,13 @@ class PluginManager:
         event_log: EventLog | None = None,
         deadline: float | None = None,
         deadlines: Mapping[str, float] | None = None,
+        notification_policy: NotificationPolicy | None = None,
     ) -> None:
         self.raise_plugin_errors = raise_plugin_errors
-        self.event_log: EventLog = event_log if event_log is not None else MemoryEventLog()
+        self.notification_policy = notification_policy or NotificationPolicy()
+        self.event_log: EventLog = webhooks.checked_event_log(
+            event_log if event_log is not None else MemoryEventLog(), self.notification_policy
+        )
         self.deadline = _check_deadline(deadline, "deadline")
         self.deadlines = {
             gateway_id: _check_deadline(seconds, f"deadlines[{gateway_id!r}]")
@@ -290,27 +299,78 @@ class PluginManager:
 
     # -- Notifications --------------------------------------------------------
 
+    @contextlib.contextmanager
+    def notification(
+        self, gateway_id: str, headers: Mapping[str, str], body: bytes | str
+    ) -> Iterator[NotificationResult]:
+        """Receive a PSP notification (webhook) for ``gateway_id``; apply it inside the block.
+
+        ``headers`` and ``body`` are the PSP's HTTP request as received (a
+        ``str`` body is encoded as UTF-8)::
+
+            with manager.notification("adyen", request.headers, request.body) as result:
+                apply(result.updates)       # in the host's own transaction
+            answer(200, result.acknowledgement)
+
+        The :class:`~gateway_plugins.notifications.NotificationResult` holds
+        the ``updates`` to apply (new events, claimed for this block), the
+        ``duplicates`` applied before and the ``stale`` events refused as
+        replays. When the block ends normally the updates are recorded as
+        applied; when it raises they are released unrecorded, so the PSP's
+        next delivery applies them (answer it with a 5xx). Answer HTTP 200 with
+        ``acknowledgement`` whatever the lists hold.
+
+        Raises, before the block runs: :class:`NotificationRejected` when the
+        body is too large or verification fails (answer 401, or 400; nothing
+        was applied), :class:`NotificationInProgress` when another delivery is
+        applying one of its events, :class:`NotificationError` when the plugin
+        or the event log failed (for both, answer 500: the PSP delivers again),
+        and the errors of :meth:`authorize` for an unknown, inactive or
+        non-notifying gateway. An error recording the applied updates is
+        raised after the block (answer 500; their lease ends and the PSP's next
+        delivery applies them again, so apply idempotently).
+        """
+        delivery = self._receive(gateway_id, headers, body)
+        try:
+            yield delivery.result
+        except BaseException:
+            delivery.release()
+            raise
+        delivery.complete()
+
     def handle_notification(
         self, gateway_id: str, headers: Mapping[str, str], body: bytes | str
     ) -> NotificationResult:
-        """Verify a PSP notification (webhook) for ``gateway_id`` and say what it changed.
+        """Receive a PSP notification (webhook) and claim its new events; acknowledge once applied.
 
-        ``headers`` and ``body`` are the PSP's HTTP request as received (a
-        ``str`` body is encoded as UTF-8). Returns a
-        :class:`~gateway_plugins.notifications.NotificationResult`: apply its
-        ``updates``, ignore its ``duplicates`` (events delivered before), and
-        answer the PSP with HTTP 200 and its ``acknowledgement``.
-
-        Raises :class:`NotificationRejected` when verification fails (answer
-        401), :class:`NotificationError` when the plugin failed in another way
-        (answer 500, the PSP will retry), and the errors of :meth:`authorize`
-        for an unknown, inactive or non-notifying gateway.
+        The same as :meth:`notification` without the block: the returned
+        ``updates`` are claimed, not recorded. Call
+        :meth:`acknowledge_notification` with the result once they are
+        applied, and only then answer the PSP with HTTP 200. Updates never
+        acknowledged stay claimed for ``notification_policy.lease`` seconds:
+        a delivery of them meanwhile raises :class:`NotificationInProgress`
+        (answer 500), and the first after it applies them again.
         """
-        return webhooks.handle(
+        return self._receive(gateway_id, headers, body).result
+
+    def acknowledge_notification(self, gateway_id: str, result: NotificationResult) -> None:
+        """Record the ``updates`` of ``result`` (from :meth:`handle_notification`) as applied.
+
+        Raises what the event log raises when it cannot record them: answer
+        the PSP with a 5xx then.
+        """
+        for update in result.updates:
+            self.event_log.complete(f"{gateway_id}:{update.event_id}")
+
+    def _receive(
+        self, gateway_id: str, headers: Mapping[str, str], body: bytes | str
+    ) -> webhooks.Delivery:
+        return webhooks.receive(
             self._registry.active(gateway_id),
             headers,
             body,
             self.event_log,
+            self.notification_policy,
             raise_plugin_errors=self.raise_plugin_errors,
         )
 

@@ -29,6 +29,30 @@ class Drop:
 
 
 @dataclass(frozen=True)
+class Drip:
+    """Answer ``body`` with status 200 one byte every ``interval`` seconds.
+
+    With ``headers_too`` the status line and headers drip as well; otherwise
+    they arrive at once and only the body drips.
+    """
+
+    body: bytes = b'{"ok": true}'
+    interval: float = 0.05
+    headers_too: bool = False
+
+
+@dataclass(frozen=True)
+class Flood:
+    """Answer ``size`` bytes of spaces, declared in ``Content-Length`` or sent chunked."""
+
+    size: int
+    declare_length: bool = False
+
+
+Step = Reply | Drop | Drip | Flood
+
+
+@dataclass(frozen=True)
 class Received:
     method: str
     path: str
@@ -40,10 +64,12 @@ class Loopback:
     """Scripted answers, then ``default``; records what it processed and connections."""
 
     def __init__(self) -> None:
-        self.script: deque[Reply | Drop] = deque()
-        self.default = Reply()
+        self.script: deque[Step] = deque()
+        self.default: Step = Reply()
         self.processed: list[Received] = []
         self.connections = 0
+        self.flooded = 0
+        """Bytes of :class:`Flood` bodies written before the client stopped reading."""
         self._lock = threading.Lock()
         loopback = self
 
@@ -67,6 +93,12 @@ class Loopback:
                     self.connection.close()
                     return
                 loopback.processed.append(received)
+                if isinstance(step, Drip):
+                    self._drip(step)
+                    return
+                if isinstance(step, Flood):
+                    self._flood(step)
+                    return
                 time.sleep(step.delay)
                 payload = (
                     step.body if isinstance(step.body, bytes) else json.dumps(step.body).encode()
@@ -76,9 +108,44 @@ class Loopback:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
 
-            do_GET = do_POST = _serve
+            def _drip(self, step: Drip) -> None:
+                head = (
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(step.body)
+                )
+                if not step.headers_too:
+                    self.wfile.write(head)
+                    head = b""
+                wire = head + step.body
+                for index in range(len(wire)):
+                    self.wfile.write(wire[index : index + 1])
+                    time.sleep(step.interval)
+
+            def _flood(self, step: Flood) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                if step.declare_length:
+                    self.send_header("Content-Length", str(step.size))
+                else:
+                    self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                piece = b" " * 65536
+                left = step.size
+                while left > 0:
+                    data = piece[: min(left, len(piece))]
+                    framed = (
+                        b"%x\r\n%s\r\n" % (len(data), data) if not step.declare_length else data
+                    )
+                    self.wfile.write(framed)
+                    left -= len(data)
+                    loopback.flooded += len(data)
+                if not step.declare_length:
+                    self.wfile.write(b"0\r\n\r\n")
+
+            do_GET = do_POST = do_HEAD = _serve
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
@@ -98,7 +165,7 @@ class Loopback:
         )
         self._thread.start()
 
-    def queue(self, *steps: Reply | Drop) -> None:
+    def queue(self, *steps: Step) -> None:
         self.script.extend(steps)
 
     def close(self) -> None:

@@ -247,3 +247,19 @@ def test_raw_response_that_cannot_be_scrubbed_never_reaches_the_host() -> None:
 
     assert response.is_success  # the money facts survive
     assert response.raw_response is None or response.raw_response["n"] != 10**5000
+
+
+def test_an_unknown_outcome_does_not_invite_the_shopper_to_pay_again() -> None:
+    def explode(payment: PaymentData) -> None:
+        raise TimeoutError("the PSP went quiet")
+
+    manager = manager_with(FakeGateway(authorize=explode))
+
+    english = manager.authorize(pay())
+    german = manager.authorize(pay(language_code="de"))
+
+    assert (
+        english.error
+        == "We could not confirm your payment. Please check your order before you pay again."
+    )
+    assert german.error is not None and german.error.startswith("Wir konnten Ihre Zahlung nicht")

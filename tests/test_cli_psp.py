@@ -22,8 +22,7 @@ from gateway_plugins.config_file import ENV_VARIABLE
 
 pytest.importorskip("gateway_plugins_stripe")
 
-# Where the fake lives today; if the fakes move into the plugin packages, change this line.
-from plugins.stripe.tests.fake_stripe import FakeStripe, Fault
+from gateway_plugins_stripe.testing import FakeStripe, Fault
 
 STRIPE = """
 [gateways.stripe]

@@ -1,19 +1,22 @@
 """The conformance kit itself: broken plugins fail, a correct one passes, every way it runs.
 
 The kit is run on the deliberately broken plugins of ``tests/conformance`` through
-:func:`run_conformance`, through the pytest plugin (pytester, in process) and
-through the ``check`` command's function.
+:func:`run_conformance` and through the pytest plugin (pytester, in process); the
+``check`` command is tested in ``tests/conformance/test_check_command.py``.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-from pathlib import Path
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
 
 import pytest
 from gateway_plugins_dummy import DummyGatewayPlugin
 
+from gateway_plugins import ErrorCode, GatewayResponse, PaymentData, TransactionKind
 from gateway_plugins.conformance import (
     ConformanceInputs,
     GatewayConformanceTests,
@@ -21,8 +24,9 @@ from gateway_plugins.conformance import (
     all_checks,
     run_conformance,
 )
-from gateway_plugins.conformance.cli import add_check_parser, run_check
+from gateway_plugins.conformance.expect import describe_failure, expect_echo, expect_success
 from gateway_plugins.conformance.pytest_plugin import CHECK_ATTRIBUTE, OVERRIDE_TEST
+from gateway_plugins.conformance.registry import CheckFailed
 from gateway_plugins.conformance.report import document
 from tests.conformance import broken_plugins
 from tests.conformance.broken_plugins import BROKEN, dummy_inputs
@@ -34,6 +38,7 @@ CHECK_IDS = list(all_checks())
 SKIPPED_WITHOUT_OPTIONAL_HOOKS = {
     "void",
     "void_after_capture",
+    "capture_after_void",
     "three_d_secure",
     "client_token",
     "notifications",
@@ -170,6 +175,166 @@ def test_idempotency_asks_the_psp_ledger_when_the_inputs_give_one() -> None:
     assert charged and charged[0].startswith("dummy_")
 
 
+# -- time bounds ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def blocked() -> Iterator[type[broken_plugins.BlocksInAuthorize]]:
+    """The plugin whose authorize hangs; let go at the end (its thread would wait 20 s)."""
+    plugin = broken_plugins.BlocksInAuthorize
+    plugin.release = threading.Event()
+    yield plugin
+    plugin.release.set()
+
+
+def test_a_hook_that_never_returns_fails_its_check_naming_the_hook(
+    blocked: type[broken_plugins.BlocksInAuthorize],
+) -> None:
+    report = run_conformance(
+        dummy_inputs(blocked, timeout=0.5), only=["authorize_capture", "void", "error_table"]
+    )
+
+    for check_id in ("authorize_capture", "void"):
+        result = report.result(check_id)
+        assert result.outcome is Outcome.FAIL
+        assert re.fullmatch(
+            rf"{check_id}: hook 'authorize' did not return within 0\.[0-9] s \(at authorize in "
+            r"broken_plugins\.py:[0-9]+\); the check's time bound is 0\.5 s "
+            r"\(ConformanceInputs\.timeout, gateway-plugins check --timeout\)",
+            result.message,
+        ), result.message
+    assert report.result("error_table").outcome is Outcome.PASS  # the kit went on
+
+
+def test_a_check_that_overruns_outside_a_hook_says_where_it_was() -> None:
+    release = threading.Event()
+
+    def notification() -> tuple[Mapping[str, str], bytes]:
+        release.wait(20)  # a test PSP that never sends its webhook
+        raise AssertionError("unreachable within the test")
+
+    try:
+        report = run_conformance(
+            dummy_inputs(DummyGatewayPlugin, notification=notification, timeout=0.5),
+            only=["notifications"],
+        )
+    finally:
+        release.set()
+
+    assert report.result("notifications").message.startswith(
+        "notifications: did not finish within 0.5 s (at notification in test_conformance_kit.py:"
+    )
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("inf"), float("nan"), True, "30"])
+def test_the_time_bound_is_a_positive_number_of_seconds(timeout: object) -> None:
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        ConformanceInputs(plugin=DummyGatewayPlugin, timeout=timeout)  # type: ignore[arg-type]
+
+
+# -- responses that skipped validation -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "plugin",
+    [broken_plugins.DeclinesWithoutErrorCode, broken_plugins.DeclinesWithForeignErrorCode],
+)
+def test_unvalidated_responses_fail_checks_without_crashing_the_kit(plugin: type) -> None:
+    report = run_conformance(dummy_inputs(plugin))
+
+    assert report.result("errors_contained").outcome is Outcome.FAIL
+    assert report.result("declines").outcome is Outcome.FAIL
+    assert not [r.message for r in report.checks if "raised" in r.message]
+
+
+def _unvalidated(**fields: object) -> GatewayResponse:
+    values: dict[str, object] = {
+        "is_success": False, "kind": TransactionKind.AUTH, "amount": Decimal("12.34"),
+        "currency": "USD", "transaction_id": "t1", **fields,
+    }  # fmt: skip
+    return GatewayResponse.model_construct(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("response", "problem"),
+    [
+        (_unvalidated(), "it failed without an error_code"),
+        (_unvalidated(error_code="card_declined"),
+         "error_code is 'card_declined' (str), not an ErrorCode"),
+        (_unvalidated(kind="auth", error_code=ErrorCode.DECLINED),
+         "kind is 'auth' (str), not a TransactionKind"),
+        (GatewayResponse.model_construct(kind=TransactionKind.AUTH), "is_success is missing"),
+    ],
+)  # fmt: skip
+def test_what_the_kit_reads_of_an_unvalidated_response_is_judged_first(
+    response: GatewayResponse, problem: str
+) -> None:
+    with pytest.raises(CheckFailed) as failed:
+        expect_success(response, "authorize")
+
+    assert str(failed.value).startswith(
+        "authorize answered a GatewayResponse that does not validate"
+    )
+    assert problem in str(failed.value)
+    assert "model_construct() and model_copy(update=...) skip validation" in str(failed.value)
+    describe_failure(response)  # never raises, whatever the response holds
+
+
+def test_describe_failure_names_a_foreign_error_code() -> None:
+    response = _unvalidated(error_code="card_declined", psp_error_code="card_declined")
+
+    assert describe_failure(response) == (
+        "error_code 'card_declined' (str, not an ErrorCode) (psp_error_code 'card_declined')"
+    )
+
+
+def test_the_echo_compares_types_not_only_values() -> None:
+    payment = PaymentData(gateway="dummy", amount="12.34", currency="USD")
+    answered = GatewayResponse.success(payment, TransactionKind.AUTH, "t1")
+
+    expect_echo(answered, payment, "authorize")
+    for amount, shown in ((12.34, "12.34 (float)"), (1234, "1234 (int)")):
+        smuggled = answered.model_copy(update={"amount": amount})
+        with pytest.raises(CheckFailed) as failed:
+            expect_echo(smuggled, payment, "authorize")
+        assert str(failed.value).startswith(
+            f"authorize reported {shown} USD for a request of 12.34 (Decimal) USD"
+        )
+    exact = PaymentData(gateway="dummy", amount="10.00", currency="USD")
+    as_float = GatewayResponse.success(exact, TransactionKind.AUTH, "t2").model_copy(
+        update={"amount": 10.0}
+    )
+    with pytest.raises(CheckFailed, match=r"reported 10\.0 \(float\) USD for a request of 10\.00"):
+        expect_echo(as_float, exact, "authorize")
+
+
+# -- idempotency, declared or not -----------------------------------------------------------
+
+
+def test_a_gateway_that_does_not_declare_idempotency_and_charges_twice_passes_with_a_note() -> None:
+    result = run_conformance(
+        dummy_inputs(broken_plugins.ChargesTwiceUndeclared), only=["idempotency"]
+    ).result("idempotency")
+
+    assert result.outcome is Outcome.PASS
+    assert result.message.startswith(
+        "idempotency: sent twice with one idempotency key, authorize answered transaction "
+    )
+    assert "allowed, as the gateway does not declare 'idempotency'" in result.message
+    assert "the manager advises hosts to check_status, not retry_later" in result.message
+
+
+def test_a_gateway_that_is_idempotent_without_declaring_it_is_told_to_declare_it() -> None:
+    result = run_conformance(
+        dummy_inputs(broken_plugins.IdempotentUndeclared), only=["idempotency"]
+    ).result("idempotency")
+
+    assert result.outcome is Outcome.PASS
+    assert "charged once, but the gateway does not declare 'idempotency': declare it" in (
+        result.message
+    )
+
+
 # -- known failures: strict xfail --------------------------------------------------------
 
 
@@ -237,7 +402,13 @@ def test_json_report_shape() -> None:
     assert plugin["gateway_id"] == "correct-without-optional-hooks"
     assert plugin["capabilities"] == sorted(plugin["capabilities"])
     assert "void" not in plugin["capabilities"]
-    assert plugin["counts"] == {"pass": len(CHECK_IDS) - 5, "fail": 0, "skipped": 5, "xfail": 0}
+    skipped = len(SKIPPED_WITHOUT_OPTIONAL_HOOKS)
+    assert plugin["counts"] == {
+        "pass": len(CHECK_IDS) - skipped,
+        "fail": 0,
+        "skipped": skipped,
+        "xfail": 0,
+    }
     assert [c["id"] for c in plugin["checks"]] == CHECK_IDS
     for check in plugin["checks"]:
         assert set(check) == {"id", "capability", "description", "outcome", "message"}
@@ -311,10 +482,12 @@ def test_pytest_plugin_runs_one_test_per_check_and_writes_the_report(
         classes * len(CHECK_IDS)
     )
     assert outcomes["xfailed"] == 1
-    # The plugin without optional hooks skips 4; the one hiding void skips its 2 checks.
-    assert outcomes["skipped"] == len(SKIPPED_WITHOUT_OPTIONAL_HOOKS) + 2
+    # The plugin without optional hooks skips its checks; the one hiding void skips its 3.
+    assert outcomes["skipped"] == len(SKIPPED_WITHOUT_OPTIONAL_HOOKS) + 3
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*gateway conformance: dummy*", "*32 passed, 0 failed*"])
+    result.stdout.fnmatch_lines(
+        ["*gateway conformance: dummy*", f"*{len(CHECK_IDS)} passed, 0 failed*"]
+    )
 
     data = json.loads(report_file.read_text())
     reports = {r["gateway_id"]: r for r in data["reports"]}
@@ -443,87 +616,6 @@ def test_override_detection_at_class_creation() -> None:
     assert getattr(Weakened.test_declines, CHECK_ATTRIBUTE) == "declines"  # the kit's test
     assert hasattr(Weakened, OVERRIDE_TEST)
     assert all(hasattr(Base, f"test_{check_id}") for check_id in CHECK_IDS)
-
-
-# -- gateway-plugins check ----------------------------------------------------------------------
-
-
-def _check_args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="gateway-plugins")
-    add_check_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["check", *argv])
-
-
-def _install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, target: str) -> None:
-    """Publish ``target`` as the entry point ``name`` of a throwaway distribution."""
-    dist_info = tmp_path / "kit_test_plugin-0.1.dist-info"
-    dist_info.mkdir()
-    (dist_info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: kit-test-plugin\nVersion: 0.1\n"
-    )
-    (dist_info / "entry_points.txt").write_text(f"[gateway_plugins.gateways]\n{name} = {target}\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-
-def test_check_passes_the_dummy_with_the_inputs_it_offers(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    _offer_dummy_inputs(monkeypatch)
-    report_file = tmp_path / "report.json"
-
-    status = run_check(_check_args("dummy", "--report", str(report_file)))
-
-    out = capsys.readouterr().out
-    assert status == 0
-    assert out.startswith("Conformance of dummy 0.1.0 (gateway 'dummy'): 32 passed, 0 failed")
-    assert json.loads(report_file.read_text())["reports"][0]["ok"] is True
-
-
-def test_check_json_prints_the_same_document(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _offer_dummy_inputs(monkeypatch)
-
-    assert run_check(_check_args("dummy", "--json")) == 0
-
-    data = json.loads(capsys.readouterr().out)
-    assert data["format"] == "gateway-plugins-conformance"
-    assert data["reports"][0]["plugin"] == "dummy"
-
-
-def test_check_fails_a_plugin_without_inputs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_check(_check_args("dummy")) == 1
-
-    out = capsys.readouterr().out
-    assert "no success_token" in out
-
-
-def test_check_fails_an_installed_broken_plugin(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _install(monkeypatch, tmp_path, "leaky", "tests.conformance.broken_plugins:LeaksCardNumber")
-    _offer_dummy_inputs(monkeypatch, broken_plugins.LeaksCardNumber)
-
-    status = run_check(_check_args("leaky"))
-
-    out = capsys.readouterr().out
-    assert status == 1
-    assert out.startswith("Conformance of leaky 0.1 (gateway 'broken-leaks-card-number')")
-    assert "scrubbing" in out and "the card number appears in raw_response" in out
-
-
-def test_check_usage_errors_exit_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run_check(_check_args("no-such-plugin")) == 2
-    assert (
-        "no plugin is installed under the entry point 'no-such-plugin'" in capsys.readouterr().err
-    )
-
-    _offer_dummy_inputs(monkeypatch)
-    unwritable = tmp_path / "missing-directory" / "report.json"
-    assert run_check(_check_args("dummy", "--report", str(unwritable))) == 2
-    assert "cannot write" in capsys.readouterr().err
 
 
 # -- Gateways that confirm later (settle) -----------------------------------------------

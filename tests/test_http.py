@@ -173,6 +173,21 @@ def test_a_refused_connection_is_retried_and_reported_as_not_sent(sleeps: list[f
     assert len(sleeps) == 1
 
 
+def test_a_retry_that_cannot_connect_keeps_the_first_tries_outcome_unknown(
+    psp: Loopback,
+) -> None:
+    # The first try reached the PSP and its reply was lost; the PSP then goes away, so
+    # the retry is refused. The charge may exist: this is not "never sent".
+    psp.queue(Drop(after_processing=True))
+    http = HttpClient(psp.url, retry=RetryPolicy(attempts=2), sleep=lambda _: psp.close())
+
+    with pytest.raises(TransportError) as info:
+        http.send(POST_WITH_KEY)
+
+    assert info.value.outcome_unknown
+    assert len(psp.processed) == 1
+
+
 def test_the_read_timeout_bounds_a_slow_psp(client: HttpClient, psp: Loopback) -> None:
     psp.default = Reply(delay=2.0)
 
@@ -277,11 +292,40 @@ def test_an_unknown_outcome_says_retry_with_the_same_key(psp: Loopback) -> None:
 
     response = AUTHORIZE.execute(no_retries, payment, CONFIG)
 
-    assert not response.is_success
+    assert not response.is_success and response.outcome_unknown
     assert response.error_code is ErrorCode.PROCESSING_ERROR
     assert response.psp_error_code == OUTCOME_UNKNOWN
     assert response.retry_advice is RetryAdvice.RETRY_LATER
     assert response.idempotency_key == payment.idempotency_key
+    assert "retry with the same PaymentData" in (response.psp_error_message or "")
+
+
+def test_an_unknown_outcome_without_idempotency_says_check_status(psp: Loopback) -> None:
+    # Authorize.Net's way: no idempotency header, so a repeated POST is a new payment.
+    no_keys = HttpClient(psp.url, idempotency_header=None, retry=RetryPolicy(attempts=1))
+    psp.queue(Drop(after_processing=True))
+    payment = pay()
+
+    response = AUTHORIZE.execute(no_keys, payment, CONFIG)
+
+    assert not response.is_success and response.outcome_unknown
+    assert response.psp_error_code == OUTCOME_UNKNOWN
+    assert response.retry_advice is RetryAdvice.CHECK_STATUS
+    assert response.idempotency_key == payment.idempotency_key
+    message = response.psp_error_message or ""
+    assert "look the transaction up" in message and "cannot charge twice" not in message
+    assert len(psp.processed) == 1
+
+
+def test_an_unreadable_reply_from_a_psp_without_idempotency_says_check_status(
+    psp: Loopback,
+) -> None:
+    no_keys = HttpClient(psp.url, idempotency_header=None)
+    psp.queue(Reply(body=b"<html>oops</html>"))
+
+    response = AUTHORIZE.execute(no_keys, pay(), CONFIG)
+
+    assert response.outcome_unknown and response.retry_advice is RetryAdvice.CHECK_STATUS
 
 
 def test_a_psp_that_cannot_be_reached_suggests_another_gateway() -> None:

@@ -140,7 +140,11 @@ def test_a_crashing_plugin_gives_the_shopper_a_generic_message_in_their_language
     )
 
     assert response.error_code is ErrorCode.PROCESSING_ERROR
-    assert response.error == "Le paiement n'a pas pu être traité. Veuillez réessayer plus tard."
+    # It may have charged before it crashed: the shopper must not be told to pay again.
+    assert response.error == (
+        "Nous n'avons pas pu confirmer votre paiement. "
+        "Veuillez vérifier votre commande avant de payer à nouveau."
+    )
     assert "'fake'" in (response.psp_error_message or "")  # the plugin is named for developers
 
 

@@ -27,6 +27,7 @@ from gateway_plugins import (
     hookimpl,
 )
 from gateway_plugins.contract import ECHO_MISMATCH
+from gateway_plugins.errors import outcome_unknown_message
 from tests.plugins import FakeGateway, FirstObserver, LastObserver, approve
 
 CARD = "4111111111111111"
@@ -219,7 +220,7 @@ def test_a_plugin_exception_becomes_a_processing_error(
     assert response.retry_advice is RetryAdvice.CHECK_STATUS
     assert response.idempotency_key == payment.idempotency_key
     assert "'fake'" in (response.psp_error_message or "")
-    assert response.error == ErrorCode.PROCESSING_ERROR.user_message
+    assert response.error == outcome_unknown_message()  # not "please try again"
     assert response.amount == Decimal("10.00") and response.currency == "USD"
     assert "Traceback" in caplog.text and "KeyError" in caplog.text
     # The card number in the exception text reaches neither the log nor the response.

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .registry import Check, all_checks
     from .report import CheckResult, Outcome, Report
     from .runner import run_conformance
+    from .servers import shared_server
 
 _EXPORTS = {
     "Check": "registry",
@@ -33,6 +34,7 @@ _EXPORTS = {
     "ThreeDSecureInput": "inputs",
     "all_checks": "registry",
     "run_conformance": "runner",
+    "shared_server": "servers",
 }
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "ThreeDSecureInput",
     "all_checks",
     "run_conformance",
+    "shared_server",
 ]
 
 

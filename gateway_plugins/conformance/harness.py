@@ -8,8 +8,9 @@ exactly as a host registers a plugin in code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from types import CodeType
 from typing import Any
 
 import pluggy
@@ -23,7 +24,7 @@ from ..manager import PluginManager
 from ..money import from_minor_units
 from ..notifications import TransactionUpdate
 from ..scrub import Scrubber
-from .expect import expect_success, reference_of
+from .expect import expect_success, reference_of, well_formed
 from .inputs import ConformanceInputs, offered_inputs
 from .loading import PluginSource, from_entry_point, from_object
 from .registry import CheckFailed
@@ -60,6 +61,22 @@ def hook_implementations(plugin: object) -> dict[str, HookImpl]:
     }
 
 
+def hook_codes(impls: Mapping[str, HookImpl]) -> dict[CodeType, str]:
+    """The code objects of the implementations (and what they wrap), each with its hook's name.
+
+    A code shared by several hooks (a decorator's wrapper) names them all.
+    """
+    names: dict[CodeType, list[str]] = {}
+    for name, impl in impls.items():
+        function: Any = impl.function
+        while function is not None:
+            code = getattr(function, "__code__", None)
+            if isinstance(code, CodeType) and name not in names.setdefault(code, []):
+                names[code].append(name)
+            function = getattr(function, "__wrapped__", None)
+    return {code: " or ".join(found) for code, found in names.items()}
+
+
 def call_hook(impl: HookImpl, **arguments: Any) -> Any:
     """Call one implementation directly, passing the parameters it declares (as pluggy does)."""
     return impl.function(**{name: arguments[name] for name in impl.argnames})
@@ -68,17 +85,21 @@ def call_hook(impl: HookImpl, **arguments: Any) -> Any:
 class Harness:
     """The plugin under test, loaded once; fresh instances and sessions for each check."""
 
-    def __init__(self, inputs: ConformanceInputs) -> None:
+    def __init__(self, inputs: ConformanceInputs, *, load_problem: str | None = None) -> None:
+        """Load the plugin the inputs name; with ``load_problem``, only record why it is not."""
         if inputs.plugin is None and inputs.entry_point is None:
             raise ValueError("ConformanceInputs names no plugin: give plugin= or entry_point=")
         self.given = inputs
         self.inputs = inputs
         self.source: PluginSource | None = None
-        self.load_problem: str | None = None
+        self.load_problem = load_problem
+        self.hook_codes: dict[CodeType, str] = {}
+        """The code of each hook implementation, by which a time bound names the hook."""
         self._info: GatewayInfo | None = None
         self._info_problem: str | None = None
         self._implemented: frozenset[str] | None = None
-        self._load()
+        if load_problem is None:
+            self._load()
 
     # -- Loading ----------------------------------------------------------------
 
@@ -120,6 +141,7 @@ class Harness:
         except pluggy.PluginValidationError as exc:
             self._info_problem = f"the plugin does not fit the hook specs: {exc}"
             return
+        self.hook_codes = hook_codes(impls)
         if "gateway_info" not in impls:
             self._info_problem = "the plugin does not implement gateway_info, so it is no gateway"
             return
@@ -299,7 +321,8 @@ class Session:
         A capture, refund or void the PSP will confirm later is followed to its
         outcome when the inputs can ``settle`` the test PSP (see :meth:`settled`).
         """
-        result: GatewayResponse = getattr(self.manager, operation)(payment)
+        answer = getattr(self.manager, operation)(payment)
+        result = well_formed(answer, f"{operation} (through the manager)")
         if (
             operation in _SETTLED_OPERATIONS
             and result.is_success
@@ -322,7 +345,8 @@ class Session:
         if reference not in self._outcomes:
             for headers, body in settle():
                 try:
-                    result = self.manager.handle_notification(self.gateway_id, headers, body)
+                    with self.manager.notification(self.gateway_id, headers, body) as result:
+                        pass  # the harness only reads its updates, below
                 except NotificationError as exc:
                     raise CheckFailed(
                         f"a notification the test PSP sent when settled was not taken: {exc}"

@@ -16,6 +16,7 @@ are taken from the plugin's (``known_failures`` are merged).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,8 @@ from ..money import iso_exponent
 
 #: The name of the optional method or attribute through which a plugin offers its inputs.
 INPUTS_ATTRIBUTE = "conformance_inputs"
+#: Seconds a check may take unless the inputs say otherwise.
+DEFAULT_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,19 @@ class ConformanceInputs:
     charges_for: Callable[[str], int] | None = None
     """How many times the PSP charged the transaction with this ``psp_reference``;
     lets the idempotency check ask the PSP instead of comparing responses."""
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds each check (and loading the plugin) may take. When a check overruns,
+    the kit reports which hook was running and moves on; the hook cannot be killed
+    and keeps running in a background (daemon) thread until it returns."""
 
     def __post_init__(self) -> None:
+        if (
+            isinstance(self.timeout, bool)
+            or not isinstance(self.timeout, int | float)
+            or not math.isfinite(self.timeout)
+            or self.timeout <= 0
+        ):
+            raise ValueError("timeout must be a positive number of seconds")
         for code in self.decline_tokens:
             if not isinstance(code, ErrorCode):
                 raise ValueError(f"decline_tokens: {code!r} is not an ErrorCode")

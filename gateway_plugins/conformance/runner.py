@@ -1,9 +1,14 @@
-"""Running the checks: skips for undeclared capabilities, known failures as strict xfail."""
+"""Running the checks: skips for undeclared capabilities, known failures as strict xfail.
+
+Every check, and loading the plugin, runs within the inputs' ``timeout``
+(:mod:`.bounds`): a hook that never returns fails its check, naming the hook.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .bounds import Overran, bounded
 from .harness import Harness
 from .inputs import ConformanceInputs
 from .registry import Check, CheckFailed, CheckSkipped, all_checks
@@ -20,10 +25,18 @@ def run_conformance(inputs: ConformanceInputs, *, only: Iterable[str] | None = N
     checks = all_checks()
     selected = list(checks) if only is None else list(dict.fromkeys(only))
     _require_known(selected, checks, "only")
-    harness = Harness(inputs)
+    harness = load(inputs)
     _require_known(harness.inputs.known_failures, checks, "known_failures")
     results = tuple(evaluate(harness, checks[check_id]) for check_id in selected)
     return describe(harness, results)
+
+
+def load(inputs: ConformanceInputs) -> Harness:
+    """The harness for ``inputs``, the plugin loaded within the inputs' time bound."""
+    try:
+        return bounded(lambda: Harness(inputs), inputs.timeout, {})
+    except Overran as exc:
+        return Harness(inputs, load_problem=f"loading the plugin {exc}")
 
 
 def describe(harness: Harness, results: tuple[CheckResult, ...]) -> Report:
@@ -68,13 +81,22 @@ def _precondition(harness: Harness, check: Check) -> None:
 def evaluate(harness: Harness, check: Check) -> CheckResult:
     """Run one check and apply the known-failure rules."""
     failure: str | None = None
-    try:
+
+    def run() -> str | None:
         _precondition(harness, check)
-        note = check.function(harness)
+        return check.function(harness)
+
+    try:
+        note = bounded(run, harness.inputs.timeout, harness.hook_codes)
     except CheckSkipped as exc:
         return _result(harness, check, Outcome.SKIPPED, f"skipped: {exc}")
     except CheckFailed as exc:
         failure = str(exc)
+    except Overran as exc:
+        failure = (
+            f"{exc}; the check's time bound is {exc.seconds:g} s (ConformanceInputs.timeout, "
+            "gateway-plugins check --timeout)"
+        )
     except Exception as exc:  # a plugin error escaping the manager, or a kit bug
         failure = f"raised {type(exc).__name__}: {exc}"
     reason = harness.inputs.known_failures.get(check.id)

@@ -8,9 +8,18 @@ the plugin's error table). A plugin's commands sit in a :class:`CommandPool`.
 What every PSP needs is done here once:
 
 * a lost reply to a money-moving call is an *unknown outcome*, never a decline:
-  ``processing_error``, retry advice ``retry_later`` and the idempotency key to
-  retry with; a PSP that could not be reached at all is ``try_another_gateway``;
-* an unreadable reply (HTML error page, cut-off JSON) is an unknown outcome too.
+  ``processing_error`` with ``outcome_unknown=True`` and the idempotency key.
+  The advice tells the truth about a retry: ``retry_later`` when the request
+  was safe to repeat (the PSP answers a repeated idempotency key once),
+  ``check_status`` when it was not (look the transaction up first: a blind
+  retry might charge twice). A PSP that could not be reached at all is
+  ``try_another_gateway``;
+* an unreadable reply (HTML error page, cut-off JSON, a reply over the size
+  limit) and a deadline passing after sending are unknown outcomes too.
+
+Builders send :func:`gateway_plugins.idempotency.operation_key` as the
+request's idempotency key, one per operation, not ``PaymentData.idempotency_key``
+itself (see that module for why).
 
 The echo check (a reply for another amount or currency is never a success) is
 the manager's, for every plugin: see :func:`gateway_plugins.contract.echo_checked`.
@@ -20,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import ErrorCode, NormalizedError, RetryAdvice
 from ..exceptions import OperationNotSupportedError
@@ -56,16 +66,17 @@ class Command:
             # The payment cannot be expressed for this PSP (say, 1.234 KWD at a PSP
             # that takes two decimals): nothing was sent, and resending cannot help.
             return _failure(payment, self.kind, INVALID_REQUEST, str(exc), RetryAdvice.DO_NOT_RETRY)
+        deduplicated = client.repeatable(request)
         try:
             response = self.handle(client.send(request), payment)
         except TransportError as exc:
             if exc.outcome_unknown:
-                return outcome_unknown(payment, self.kind, str(exc))
+                return outcome_unknown(payment, self.kind, str(exc), deduplicated=deduplicated)
             return _failure(payment, self.kind, PSP_UNREACHABLE, str(exc),
                             RetryAdvice.TRY_ANOTHER_GATEWAY)  # fmt: skip
         except MalformedReply as exc:
             # We cannot tell what the PSP did from a reply we cannot read.
-            return outcome_unknown(payment, self.kind, str(exc))
+            return outcome_unknown(payment, self.kind, str(exc), deduplicated=deduplicated)
         return response
 
 
@@ -98,17 +109,31 @@ class CommandPool:
         return self.command_for(operation, payment).execute(client, payment, config)
 
 
-def outcome_unknown(payment: PaymentData, kind: TransactionKind, detail: str) -> GatewayResponse:
-    """A failed response saying the PSP may or may not have acted: retry with the same key."""
-    return _failure(
-        payment,
-        kind,
-        OUTCOME_UNKNOWN,
-        f"{detail}; the outcome is unknown: retry with idempotency key "
-        f"{payment.idempotency_key!r}, which cannot charge twice",
-        RetryAdvice.RETRY_LATER,
-        idempotency_key=payment.idempotency_key,
-    )
+def outcome_unknown(
+    payment: PaymentData, kind: TransactionKind, detail: str, *, deduplicated: bool = True
+) -> GatewayResponse:
+    """A failed response saying the PSP may or may not have acted.
+
+    ``deduplicated``: the request carried an idempotency key the PSP honours (or
+    changed nothing), so retrying the same ``PaymentData`` is safe: advice
+    ``retry_later``. Otherwise the advice is ``check_status``: look the
+    transaction up before any retry. Either way the response carries
+    ``outcome_unknown=True`` and the idempotency key.
+    """
+    key = payment.idempotency_key
+    if deduplicated:
+        advice = RetryAdvice.RETRY_LATER
+        message = (
+            f"{detail}; the outcome is unknown: retry with the same PaymentData "
+            f"(idempotency key {key!r}): the PSP answers a repeated key once"
+        )
+    else:
+        advice = RetryAdvice.CHECK_STATUS
+        message = (
+            f"{detail}; the outcome is unknown and this gateway does not deduplicate "
+            f"retries: look the transaction up before retrying (idempotency key {key!r})"
+        )
+    return _failure(payment, kind, OUTCOME_UNKNOWN, message, advice, outcome_unknown=True)
 
 
 def _failure(
@@ -117,9 +142,12 @@ def _failure(
     code: str,
     message: str,
     retry: RetryAdvice,
-    **fields: str,
+    **fields: Any,
 ) -> GatewayResponse:
     error = NormalizedError(ErrorCode.PROCESSING_ERROR, retry, code, message)
+    if retry in (RetryAdvice.RETRY_LATER, RetryAdvice.CHECK_STATUS):
+        # The key to retry, or to look the transaction up, with.
+        fields.setdefault("idempotency_key", payment.idempotency_key)
     return GatewayResponse.failure(payment, kind, error, **fields)
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from gateway_plugins_dummy import TOKENS, DummyGatewayPlugin, tokens
@@ -236,6 +239,154 @@ class CrashesOnNotifications(_Broken):
         return NotificationResult(updates=(json.loads(body),))
 
 
+class CapturesAfterVoid(_Broken):
+    """Answers a void without releasing the authorization, so a later capture takes the money."""
+
+    gateway_id = "broken-captures-after-void"
+
+    @hookimpl
+    def void(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        reference = payment_information.psp_reference or ""
+        return GatewayResponse.success(
+            payment_information, TransactionKind.VOID, reference, psp_reference=reference
+        )
+
+
+class RefundsUncaptured(_Broken):
+    """Refunds an authorization that was never captured: money that was never taken."""
+
+    gateway_id = "broken-refunds-uncaptured"
+
+    @hookimpl
+    def refund(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        record = self.ledger._authorizations.get(payment_information.psp_reference or "")
+        if record is not None and record.captured == 0:
+            return GatewayResponse.success(
+                payment_information, TransactionKind.REFUND, record.psp_reference,
+                psp_reference=record.psp_reference,
+            )  # fmt: skip
+        return super().refund(payment_information, previous_value)
+
+
+class FloatAmount(_Broken):
+    """Reports amounts as ``float`` where the float is exact (10.00 as 10.0), with
+    ``model_copy``, which skips validation: values compare equal, types do not."""
+
+    gateway_id = "broken-float-amount"
+
+    @staticmethod
+    def _floated(response: GatewayResponse) -> GatewayResponse:
+        amount = float(response.amount)
+        if Decimal(amount) != response.amount:
+            return response  # 12.34 would show; only exact values slip through
+        return response.model_copy(update={"amount": amount})
+
+    @hookimpl
+    def process_payment(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return self._floated(super().process_payment(payment_information, previous_value))
+
+
+class _Unvalidated(_Broken):
+    """Answers declines with ``model_construct``, which skips validation."""
+
+    error_code: object = None
+
+    @hookimpl
+    def authorize(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        response = super().authorize(payment_information, previous_value)
+        if response.is_success:
+            return response
+        return GatewayResponse.model_construct(
+            is_success=False, kind=response.kind, amount=response.amount,
+            currency=response.currency, transaction_id=response.transaction_id,
+            psp_error_code=response.psp_error_code, error_code=self.error_code,
+        )  # fmt: skip
+
+
+class DeclinesWithoutErrorCode(_Unvalidated):
+    """A decline without an error code."""
+
+    gateway_id = "broken-declines-without-error-code"
+
+
+class DeclinesWithForeignErrorCode(_Unvalidated):
+    """A decline whose error code is the PSP's string, not an ``ErrorCode``."""
+
+    gateway_id = "broken-declines-with-foreign-error-code"
+    error_code = "card_declined"
+
+
+class RetryLaterWithoutKey(_Broken):
+    """Advises ``retry_later`` without saying which idempotency key to retry with."""
+
+    gateway_id = "broken-retry-later-without-key"
+
+    @hookimpl
+    def authorize(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        response = super().authorize(payment_information, previous_value)
+        return response.model_copy(update={"idempotency_key": None})
+
+
+class ChargesTwice(_Broken):
+    """Declares 'idempotency' but sends every call with a fresh key: a retry charges again."""
+
+    gateway_id = "broken-charges-twice"
+
+    @staticmethod
+    def _fresh_key(payment: PaymentData) -> PaymentData:
+        return payment.model_copy(update={"idempotency_key": uuid.uuid4().hex})
+
+    @hookimpl
+    def authorize(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return super().authorize(self._fresh_key(payment_information), previous_value)
+
+    @hookimpl
+    def process_payment(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return super().process_payment(self._fresh_key(payment_information), previous_value)
+
+
+class ChargesTwiceUndeclared(ChargesTwice):
+    """Not broken: charges twice for one key, and does not declare 'idempotency'."""
+
+    gateway_id = "correct-charges-twice-undeclared"
+    capabilities = CAPABILITIES - {Capability.IDEMPOTENCY}
+
+
+class IdempotentUndeclared(_Broken):
+    """Not broken, but modest: charges once per key without declaring 'idempotency'."""
+
+    gateway_id = "correct-idempotent-undeclared"
+    capabilities = CAPABILITIES - {Capability.IDEMPOTENCY}
+
+
+class BlocksInAuthorize(_Broken):
+    """Its authorize hangs (a PSP call without a timeout): 20 s, or until ``release`` is set."""
+
+    gateway_id = "broken-blocks-in-authorize"
+    release = threading.Event()
+
+    @hookimpl
+    def authorize(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        type(self).release.wait(20)
+        return super().authorize(payment_information, previous_value)
+
+
 class WithoutOptionalHooks(_Broken):
     """Not broken: no void, 3-D Secure or client tokens, and declares none of them.
 
@@ -274,4 +425,23 @@ BROKEN: list[tuple[type[_Broken], str, tuple[str, ...]]] = [
     (TrustsNotifications, "notifications", ("an empty body without headers was accepted",)),
     (CrashesOnNotifications, "notifications", ("the plugin failed instead of answering",
                                                "JSONDecodeError")),
+    # Money that was released or never taken moves anyway.
+    (CapturesAfterVoid, "capture_after_void", ("capture after a successful void succeeded",
+                                               "reject the capture")),
+    (RefundsUncaptured, "refund_before_capture", ("refund of an authorization that was never "
+                                                  "captured", "must be rejected")),
+    # Responses that skipped validation, caught on the direct calls.
+    (FloatAmount, "errors_contained", ("process_payment of the success token returned a "
+                                       "GatewayResponse that does not validate",
+                                       "amount: must be a Decimal", "not a float")),
+    (DeclinesWithoutErrorCode, "errors_contained", ("decline input returned a GatewayResponse "
+                                                    "that does not validate",
+                                                    "a failed response must carry an "
+                                                    "ErrorCode")),
+    (DeclinesWithForeignErrorCode, "errors_contained", ("'card_declined' is not an ErrorCode",
+                                                        "model_construct() and model_copy")),
+    (RetryLaterWithoutKey, "errors_contained", ("'processing_error' decline input advises "
+                                                "retry_later without idempotency_key",)),
+    (ChargesTwice, "idempotency", ("authorize sent twice with one idempotency key answered "
+                                   "transaction", "it charged twice")),
 ]  # fmt: skip

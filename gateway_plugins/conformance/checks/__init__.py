@@ -2,4 +2,4 @@
 
 # structural first: they explain why behavioural checks fail.
 from . import structural  # noqa: F401, I001
-from . import flows, money, outcomes, routing, containment, scrubbing, notifications  # noqa: F401
+from . import flows, order, money, outcomes, routing, containment, scrubbing, notifications  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...errors import ErrorCode
+from ...interface import GatewayResponse
 from ..harness import Harness
 from ..registry import CheckFailed, check
 from .direct import ODD, Call, drive_directly
@@ -17,6 +18,9 @@ def _contained(h: Harness, calls: list[Call]) -> list[str]:
             continue
         try:
             response = s.call(call.hook, call.payment)
+        except CheckFailed as exc:
+            problems.append(f"through the manager, {exc}")
+            continue
         except Exception as exc:
             problems.append(f"through the manager, {call.name} raised {type(exc).__name__}")
             continue
@@ -41,7 +45,13 @@ def errors_contained(h: Harness) -> str | None:
     more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
     if uncontained:
         raise CheckFailed(f"{shown}{more}; and it was not contained: {'; '.join(uncontained)}")
-    raise CheckFailed(
-        f"{shown}{more} (through the manager the host gets processing_error, but a gateway "
-        "must answer every call with a GatewayResponse, a failed one if need be)"
+    crashed = any(
+        call.error is not None or not isinstance(call.result, GatewayResponse | str)
+        for call in run.calls
     )
+    if crashed:
+        more += (
+            " (through the manager the host gets processing_error, but a gateway must answer "
+            "every call with a GatewayResponse, a failed one if need be)"
+        )
+    raise CheckFailed(f"{shown}{more}")

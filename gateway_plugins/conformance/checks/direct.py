@@ -7,14 +7,19 @@ checks that must see what the plugin itself does (``errors_contained``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from ...contract import response_problem
+from ...errors import RetryAdvice
 from ...interface import GatewayResponse, PaymentData, TokenConfig
 from ..harness import Harness, Session, call_hook
 
 UNKNOWN_REFERENCE = "conformance-kit-unknown-reference"
+FIELDS = frozenset(GatewayResponse.model_fields)
 
 
 @dataclass
@@ -39,8 +44,59 @@ class Call:
             if isinstance(self.result, str) and self.result:
                 return None
             return f"{self.name} returned {type(self.result).__name__}, not a non-empty str"
+        if isinstance(self.result, GatewayResponse) and self.result.inspection() is None:
+            invalid = validation_problems(self.result)
+            if invalid:
+                return (
+                    f"{self.name} returned a GatewayResponse that does not validate "
+                    f"({'; '.join(invalid)}): build responses with GatewayResponse.success()/"
+                    "failure(); model_construct() and model_copy(update=...) skip validation"
+                )
         problem = response_problem(self.hook, self.result)
-        return f"{self.name} {problem}" if problem else None
+        if problem:
+            return f"{self.name} {problem}"
+        assert isinstance(self.result, GatewayResponse)
+        return self._retry_problem(self.result)
+
+    def _retry_problem(self, response: GatewayResponse) -> str | None:
+        """A failure that advises ``retry_later`` must name the key to retry with."""
+        if response.is_success or response.retry_advice is not RetryAdvice.RETRY_LATER:
+            return None
+        key = self.payment.idempotency_key if self.payment is not None else None
+        if not response.idempotency_key:
+            return (
+                f"{self.name} advises retry_later without idempotency_key: set it to the "
+                "request's PaymentData.idempotency_key, the key a retry must reuse"
+            )
+        if key is not None and response.idempotency_key != key:
+            return (
+                f"{self.name} advises retry_later with idempotency_key "
+                f"{response.idempotency_key!r}, not the request's {key!r}: a retry with "
+                "another key may charge twice"
+            )
+        return None
+
+
+def validation_problems(response: GatewayResponse) -> list[str]:
+    """What strict validation finds wrong in a response built without it (empty if nothing).
+
+    Strict: a field must already hold its type (an ``ErrorCode``, not the string
+    ``"declined"``), since the host gets this very object.
+    """
+    values = {name: value for name, value in vars(response).items() if name in FIELDS}
+    try:
+        GatewayResponse.model_validate(values, strict=True)
+    except ValidationError as exc:
+        return [_error_text(error) for error in exc.errors()]
+    return []
+
+
+def _error_text(error: Mapping[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if not where or message.startswith(f"{where}:"):
+        return message
+    return f"{where}: {message}"
 
 
 #: What the odd calls are named; these need no earlier transaction, so they can be replayed.
@@ -72,13 +128,17 @@ class DirectRun:
         if hook not in self.session.impls:
             return None
         result = self.call(hook, what, payment)
-        return result if isinstance(result, GatewayResponse) and result.is_success else None
+        succeeded = getattr(result, "is_success", None) is True
+        return result if isinstance(result, GatewayResponse) and succeeded else None
 
 
 def _reference(response: object) -> str | None:
     if not isinstance(response, GatewayResponse):
         return None
-    return response.psp_reference or response.transaction_id or None
+    reference = getattr(response, "psp_reference", None) or getattr(
+        response, "transaction_id", None
+    )
+    return reference if isinstance(reference, str) and reference else None
 
 
 def drive_directly(h: Harness, s: Session, data: dict[str, Any] | None = None) -> DirectRun:

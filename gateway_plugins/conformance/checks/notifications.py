@@ -33,7 +33,8 @@ FORGERIES: tuple[tuple[str, Mapping[str, str], bytes], ...] = (
 
 def _deliver(s: Session, headers: Mapping[str, str], body: bytes, what: str) -> NotificationResult:
     try:
-        return s.manager.handle_notification(s.gateway_id, headers, body)
+        with s.manager.notification(s.gateway_id, headers, body) as result:
+            return result  # recorded as applied when the block ends
     except NotificationRejected:
         raise
     except NotificationError as exc:

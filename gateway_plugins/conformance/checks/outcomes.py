@@ -165,32 +165,55 @@ def client_token(h: Harness) -> str | None:
 
 @check(
     "idempotency",
-    "the same PaymentData (same idempotency key) sent twice charges once: the same "
-    "transaction comes back (or, with charges_for in the inputs, the PSP counts one charge)",
-    capability=Capability.IDEMPOTENCY,
+    "the same PaymentData (same idempotency key) sent twice: a gateway declaring "
+    "'idempotency' charges once (the same transaction comes back or, with charges_for, the "
+    "PSP counts one charge); any other gateway is probed too, and told what it does",
 )
 def idempotency(h: Harness) -> str | None:
+    declared = Capability.IDEMPOTENCY in h.info.capabilities
     s = h.session(auto_capture=True)
+    twice = []
     for operation in dict.fromkeys([_first_operation(s), "process_payment"]):
-        request = s.payment()
-        first = expect_success(s.call(operation, request), f"{operation} (first send)")
-        again = s.call(operation, request.model_copy())  # a host's retry: same key
-        reference = reference_of(first, f"{operation} (first send)")
-        if (again.transaction_id, again.psp_reference, again.is_success) != (
-            first.transaction_id,
-            first.psp_reference,
-            first.is_success,
-        ):
-            raise CheckFailed(
-                f"{operation} sent twice with one idempotency key answered transaction "
-                f"{first.transaction_id!r}, then {again.transaction_id!r} "
-                f"(is_success {first.is_success}, then {again.is_success}): it charged twice"
-            )
-        if h.inputs.charges_for is not None:
-            charges = h.inputs.charges_for(reference)
-            if charges != 1:
-                raise CheckFailed(
-                    f"{operation} sent twice with one idempotency key: the PSP counts "
-                    f"{charges} charges for {reference!r}, expected 1"
-                )
+        charged_twice = _charged_twice(h, s, operation, declared)
+        if charged_twice and declared:
+            raise CheckFailed(f"{operation} sent twice with one idempotency key {charged_twice}")
+        if charged_twice:
+            twice.append(f"{operation} {charged_twice}")
+    if declared:
+        return None
+    if not twice:
+        return (
+            "the same PaymentData sent twice charged once, but the gateway does not declare "
+            "'idempotency': declare it, so that hosts may retry an unknown outcome with the "
+            "same key (retry_later) instead of looking the transaction up (check_status)"
+        )
+    return (
+        f"sent twice with one idempotency key, {'; '.join(twice)}: allowed, as the gateway "
+        "does not declare 'idempotency'; the manager advises hosts to check_status, not "
+        "retry_later, when an outcome is unknown"
+    )
+
+
+def _charged_twice(h: Harness, s: Session, operation: str, declared: bool) -> str | None:
+    """How ``operation`` went wrong when sent twice with one key; ``None`` if it charged once."""
+    request = s.payment()
+    first = expect_success(s.call(operation, request), f"{operation} (first send)")
+    again = s.call(operation, request.model_copy())  # a host's retry: same key
+    reference = reference_of(first, f"{operation} (first send)")
+    if not again.is_success:
+        if not declared:
+            return None  # refused as a repeat: charged once
+        return (
+            f"was refused the second time ({describe_failure(again)}): a gateway declaring "
+            "'idempotency' answers a retry with the first answer"
+        )
+    if (again.transaction_id, again.psp_reference) != (first.transaction_id, first.psp_reference):
+        return (
+            f"answered transaction {first.transaction_id!r}, then {again.transaction_id!r}: "
+            "it charged twice"
+        )
+    if h.inputs.charges_for is not None:
+        charges = h.inputs.charges_for(reference)
+        if charges != 1:
+            return f"charged twice: the PSP counts {charges} charges for {reference!r}, expected 1"
     return None

@@ -6,13 +6,19 @@ body cannot be read, when no HMAC key is configured, or when any item's
 signature is missing or wrong: a batch is trusted whole or not at all.
 Rejection messages name the item and the rule, never a value or the key.
 
+Adyen signs fields inside the body, so the body is parsed before anything is
+verified: with the framework's bounded parser, which rejects what no PSP
+writes (nesting too deep, ``NaN``, numbers of absurd length) instead of
+failing on it. ``eventDate`` becomes the update's ``event_date``, but Adyen
+does not sign it: the replay window stops a replay as sent, not one re-dated
+by whoever replays it; the event log's memory does.
+
 Event codes become :class:`TransactionUpdate` values through :data:`EVENTS`;
 other event codes (reports, disputes …) are accepted and change nothing.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -24,6 +30,7 @@ from gateway_plugins import (
     TransactionKind,
     TransactionUpdate,
 )
+from gateway_plugins.notification_parsing import event_date, load_json
 
 from .commands import GATEWAY_ID
 from .errors import modification_failure, refusal_by_reason
@@ -110,6 +117,7 @@ def translate(item: Mapping[str, Any]) -> TransactionUpdate | None:
         "transaction_id": own,
         "merchant_reference": _text(item, "merchantReference"),
         "raw_response": kept(item, _KEPT if success else (*_KEPT, "reason")),
+        "event_date": event_date(item.get("eventDate")),
     }
     money = amount_from_json(item.get("amount"))
     if money is not None:
@@ -146,10 +154,7 @@ def _failed(
 
 def _items(body: bytes) -> list[dict[str, Any]]:
     """The ``NotificationRequestItem`` objects of a JSON webhook body."""
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        _reject("the body is not JSON")
+    document = load_json(GATEWAY_ID, body)
     wrapped = document.get("notificationItems") if isinstance(document, dict) else None
     if not isinstance(wrapped, list) or not wrapped:
         _reject("the body has no notificationItems list")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from gateway_plugins import (
     Capability,
@@ -20,6 +21,9 @@ from . import notifications
 from .commands import GATEWAY_ID, command_pool
 from .errors import ERROR_MAP
 from .settings import TEST_BASE_URL, AdyenSettings
+
+if TYPE_CHECKING:
+    from gateway_plugins.conformance import ConformanceInputs
 
 DEFAULT_CONFIG = GatewayConfig(
     gateway_name="Adyen",
@@ -48,7 +52,8 @@ class AdyenGatewayPlugin(CommandHooks):
     ``connection_params``: ``api_key`` (required), ``merchant_account``
     (required), ``hmac_key`` (hex, to verify webhooks), ``base_url`` (default
     ``https://checkout-test.adyen.com/v71``), ``return_url``,
-    ``connect_timeout`` and ``read_timeout`` in seconds, ``pool_size``.
+    ``connect_timeout``, ``read_timeout`` and ``total_timeout`` in seconds,
+    ``pool_size``.
     """
 
     # authorize, capture, refund, void and process_payment come from CommandHooks:
@@ -60,6 +65,12 @@ class AdyenGatewayPlugin(CommandHooks):
     def __repr__(self) -> str:
         configured = self.slot.configured
         return f"<AdyenGatewayPlugin {'configured' if configured else 'not configured'}>"
+
+    def conformance_inputs(self) -> ConformanceInputs:
+        """The conformance kit's inputs, against a fake Adyen on 127.0.0.1 (one per process)."""
+        from .testing.conformance import conformance_inputs  # the fake loads only now
+
+        return conformance_inputs()
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:

@@ -19,6 +19,7 @@ from gateway_plugins import (
     GatewayResponse,
     NormalizedError,
     PaymentData,
+    RetryAdvice,
     TransactionKind,
 )
 from gateway_plugins.http import HttpReply, MalformedReply, ReplyHandler, outcome_unknown
@@ -71,13 +72,13 @@ def payment_handler(success_kind: TransactionKind, failure_kind: TransactionKind
             return _success(payment, body, K.ACTION_TO_CONFIRM, **common)
         if result == "Refused":
             error = refusal(body.get("refusalReasonCode"), body.get("refusalReason"))
-            return GatewayResponse.failure(payment, failure_kind, error, **common)
+            return _failure(payment, failure_kind, error, **common)
         if result in _FAILED_RESULTS:
             error = _forced(
                 refusal(body.get("refusalReasonCode"), body.get("refusalReason")),
                 _FAILED_RESULTS[str(result)],
             )
-            return GatewayResponse.failure(payment, failure_kind, error, **common)
+            return _failure(payment, failure_kind, error, **common)
         # A resultCode we do not expect here: we cannot tell whether money moved.
         return outcome_unknown(payment, failure_kind, f"Adyen answered resultCode {result!r}")
 
@@ -149,6 +150,15 @@ def _success(
     return GatewayResponse(is_success=True, kind=kind, amount=amount, currency=currency, **fields)
 
 
+def _failure(
+    payment: PaymentData, kind: TransactionKind, error: NormalizedError, **fields: Any
+) -> GatewayResponse:
+    """A failed response; one that advises a retry names the key to retry with."""
+    if error.retry is RetryAdvice.RETRY_LATER:
+        fields.setdefault("idempotency_key", payment.idempotency_key)
+    return GatewayResponse.failure(payment, kind, error, **fields)
+
+
 def _service_failure(
     reply: HttpReply, body: Mapping[str, Any], payment: PaymentData, kind: TransactionKind
 ) -> GatewayResponse:
@@ -160,7 +170,7 @@ def _service_failure(
     if reply.status >= 500:
         # Adyen may have acted before failing: retrying with the same key is safe.
         fields["idempotency_key"] = payment.idempotency_key
-    return GatewayResponse.failure(payment, kind, service_error(reply.status, body), **fields)
+    return _failure(payment, kind, service_error(reply.status, body), **fields)
 
 
 def _forced(error: NormalizedError, code: ErrorCode) -> NormalizedError:

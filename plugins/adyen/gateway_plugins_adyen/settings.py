@@ -1,7 +1,10 @@
 """The Adyen gateway's ``connection_params``, read and checked once per configuration.
 
 Every refusal names the parameter and the rule, never the value (it may be a
-key). Secrets stay out of ``repr``: a settings object may end up in a log.
+key). ``base_url`` and the timeouts follow the toolkit's rules
+(``check_base_url``, ``Timeouts.from_params``); ``return_url`` is the shop's
+page the shopper comes back to, any http(s) URL. Secrets stay out of ``repr``:
+a settings object may end up in a log.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway_plugins import GatewayConfig
-from gateway_plugins.http import Timeouts
+from gateway_plugins.http import Timeouts, check_base_url
 
 #: Adyen's Checkout API v71 test endpoint. Live endpoints carry a per-merchant prefix.
 TEST_BASE_URL = "https://checkout-test.adyen.com/v71"
@@ -37,12 +40,11 @@ class AdyenSettings:
         return cls(
             api_key=_required_secret(config, "api_key"),
             merchant_account=_required_text(params, "merchant_account"),
-            base_url=_url(params, "base_url") or TEST_BASE_URL,
-            return_url=_url(params, "return_url"),
-            timeouts=Timeouts(
-                connect=_seconds(params, "connect_timeout", Timeouts.connect),
-                read=_seconds(params, "read_timeout", Timeouts.read),
+            base_url=check_base_url(
+                _given(params, "base_url", TEST_BASE_URL), "connection_params.base_url"
             ),
+            return_url=_url(params, "return_url"),
+            timeouts=Timeouts.from_params(params),
             pool_size=_pool_size(params),
             hmac_key=_hmac_key(config),
         )
@@ -67,6 +69,11 @@ def _required_text(params: Mapping[str, Any], name: str) -> str:
     return value.strip()
 
 
+def _given(params: Mapping[str, Any], name: str, default: str) -> Any:
+    value = params.get(name)
+    return default if value is None else value
+
+
 def _url(params: Mapping[str, Any], name: str) -> str | None:
     value = params.get(name)
     if value is None:
@@ -74,19 +81,6 @@ def _url(params: Mapping[str, Any], name: str) -> str | None:
     if not isinstance(value, str) or not value.startswith(("https://", "http://")):
         raise ValueError(f"connection_params.{name} must be an http:// or https:// URL")
     return value
-
-
-def _seconds(params: Mapping[str, Any], name: str, default: float) -> float:
-    value = params.get(name, default)
-    if isinstance(value, bool):
-        raise ValueError(f"connection_params.{name} must be a number of seconds")
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"connection_params.{name} must be a number of seconds") from None
-    if not 0 < seconds < 3600:
-        raise ValueError(f"connection_params.{name} must be between 0 and 3600 seconds")
-    return seconds
 
 
 def _pool_size(params: Mapping[str, Any]) -> int:

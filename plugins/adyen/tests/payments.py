@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from gateway_plugins_adyen import AdyenGatewayPlugin
+from gateway_plugins_adyen.testing import FakeAdyen
 
 from gateway_plugins import GatewayConfig, PaymentData, PluginManager, TransactionKind
-from plugins.adyen.tests.fake_adyen import FakeAdyen
 
 K = TransactionKind
 VISA = "4111111111111111"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from gateway_plugins_adyen import AdyenGatewayPlugin
+from gateway_plugins_adyen.testing import FakeAdyen, Fault
 
 from gateway_plugins import (
     ActionKind,
@@ -22,7 +23,6 @@ from gateway_plugins import (
 )
 from gateway_plugins.contract import ECHO_MISMATCH
 from gateway_plugins.http import INVALID_REQUEST, OUTCOME_UNKNOWN, PSP_UNREACHABLE
-from plugins.adyen.tests.fake_adyen import FakeAdyen, Fault
 from plugins.adyen.tests.payments import (
     RETURN_URL,
     THREE_DS_VISA,
@@ -804,7 +804,7 @@ def test_an_unreachable_adyen_is_another_gateways_job(fake_adyen: FakeAdyen) -> 
         ({"hmac_key": "not-hex-at-all"}, "hmac_key must be the HMAC key"),
         ({"base_url": "checkout-test.adyen.com"}, "base_url must be an http"),
         ({"read_timeout": "soon"}, "read_timeout must be a number"),
-        ({"connect_timeout": 0}, "connect_timeout must be between"),
+        ({"connect_timeout": 0}, "connect_timeout must be more than 0 seconds"),
         ({"pool_size": 0}, "pool_size must be a whole number"),
     ],
 )

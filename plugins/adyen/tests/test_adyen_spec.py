@@ -16,6 +16,7 @@ from gateway_plugins_adyen.builders import (
     payment_request,
     refund_request,
 )
+from gateway_plugins_adyen.testing import FakeAdyen
 
 from gateway_plugins import AddressData, ErrorCode, GatewayConfig, PaymentData
 from plugins.adyen.tests.adyen_spec import (
@@ -26,7 +27,6 @@ from plugins.adyen.tests.adyen_spec import (
     template_of,
     validate,
 )
-from plugins.adyen.tests.fake_adyen import FakeAdyen
 from plugins.adyen.tests.payments import card, manager_for, pay
 
 TIMEOUT = 5.0

@@ -1,75 +1,18 @@
-"""The Adyen plugin through the conformance kit, against the fake Adyen on 127.0.0.1.
-
-The kit's payments carry a token, so its cards are stored for one shopper
-(``payment_fields`` gives every payment that ``customer_id``) and paid on file.
-"""
+"""The Adyen plugin through the conformance kit, against the fake Adyen on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pytest
 from gateway_plugins_adyen import AdyenGatewayPlugin
+from gateway_plugins_adyen.testing import FakeAdyen
+from gateway_plugins_adyen.testing.conformance import inputs_for
 
-from gateway_plugins import ErrorCode, GatewayConfig
-from gateway_plugins.conformance import (
-    ConformanceInputs,
-    DeclineInput,
-    GatewayConformanceTests,
-    ThreeDSecureInput,
-)
-from plugins.adyen.tests.fake_adyen import FakeAdyen
-
-SHOPPER = "kit-shopper-1"
-
-
-def _acquirer(code: str) -> Mapping[str, object]:
-    return {"additional_data": {"RequestedTestAcquirerResponseCode": code}}
+from gateway_plugins.conformance import ConformanceInputs, GatewayConformanceTests
 
 
 class TestAdyenConformance(GatewayConformanceTests):
     @pytest.fixture
     def conformance_inputs(self, fake_adyen: FakeAdyen) -> ConformanceInputs:
-        visa = fake_adyen.store_card(SHOPPER)
-
-        def stored(holder: str, number: str = "4111111111111111") -> str:
-            return fake_adyen.store_card(SHOPPER, number, holder_name=holder)
-
-        def genuine_notification() -> tuple[Mapping[str, str], bytes]:
-            webhook = fake_adyen.sample_webhook()
-            return webhook.headers, webhook.body
-
-        return ConformanceInputs(
-            plugin=AdyenGatewayPlugin,
-            config=GatewayConfig(
-                gateway_name="Adyen",
-                # CVE is left out: Adyen takes whole escudos only and the kit pays 12.34
-                # (test_adyen.py covers CVE, CLP and ISK exponents).
-                supported_currencies="EUR, USD, JPY, KWD, CLP, ISK",
-                connection_params={
-                    "api_key": fake_adyen.api_key,
-                    "merchant_account": fake_adyen.merchant_account,
-                    "hmac_key": fake_adyen.hmac_key,
-                    "base_url": fake_adyen.url,
-                    "return_url": "https://shop.example/checkout/return",
-                },
-            ),
-            payment_fields={"customer_id": SHOPPER},
-            success_token=visa,
-            decline_tokens={
-                ErrorCode.DECLINED: DeclineInput(stored("DECLINED"), "2"),
-                ErrorCode.EXPIRED: DeclineInput(stored("CARD_EXPIRED"), "6"),
-                ErrorCode.PROCESSING_ERROR: DeclineInput(stored("ERROR"), "4"),
-                ErrorCode.INCORRECT_CVV: DeclineInput(visa, "24", _acquirer("24")),
-                ErrorCode.INCORRECT_ADDRESS: DeclineInput(visa, "32", _acquirer("32")),
-                ErrorCode.INCORRECT_NUMBER: DeclineInput(visa, "8", _acquirer("8")),
-            },
-            three_d_secure=ThreeDSecureInput(
-                stored("J. Smith", "4917610000000000"), complete=fake_adyen.complete_3ds
-            ),
-            charges_for=fake_adyen.charges_for,
-            notification=genuine_notification,
-            # Captures, refunds and cancels answer "received"; the kit settles the fake
-            # and follows each to its CAPTURE/REFUND/CANCELLATION webhook.
-            settle=lambda: [(w.headers, w.body) for w in fake_adyen.settle()],
-        )
+        # The inputs the plugin offers, around this test's own fake (checked against
+        # Adyen's spec, see conftest.py).
+        return inputs_for(fake_adyen, AdyenGatewayPlugin)

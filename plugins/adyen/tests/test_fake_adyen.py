@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import requests
+from gateway_plugins_adyen.testing import FakeAdyen, Fault
 
 from gateway_plugins.scrub import looks_like_pan
-from plugins.adyen.tests.fake_adyen import FakeAdyen, Fault
 from plugins.adyen.tests.payments import card
 
 TIMEOUT = 5.0
@@ -131,6 +131,27 @@ def test_an_off_spec_body_is_422_with_every_problem(client: Client, fake_adyen: 
     assert len(violation.errors) == 3 and all(
         line in reply.json()["message"] for line in violation.errors
     )
+
+
+def test_a_request_check_of_its_own_refuses_what_it_finds(fake_adyen: FakeAdyen) -> None:
+    def no_orders_of_7(method: str, path: str, document: Any) -> tuple[str, list[str]] | None:
+        if path == "/payments" and document.get("reference") == "order-7":
+            return "PaymentRequest", ["reference: order 7 is cursed"]
+        return None
+
+    with FakeAdyen(request_check=no_orders_of_7) as fake, requests.Session() as session:
+        client = Client(fake, session)
+        refused, taken = client.pay(reference="order-7"), client.pay(reference="order-8")
+
+        assert fake.validate_requests
+        assert (refused.status_code, error_code(refused)) == (422, "702")
+        assert refused.json()["message"] == (
+            "Structure of PaymentRequest does not match the API: reference: order 7 is cursed"
+        )
+        assert taken.status_code == 200
+        [violation] = fake.take_spec_violations()
+        assert (violation.path, violation.schema) == ("/payments", "PaymentRequest")
+    assert FakeAdyen().request_check is fake_adyen.request_check  # the installed one, if any
 
 
 # -- payments --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -17,19 +18,24 @@ import pytest
 import requests
 from gateway_plugins_adyen import ACKNOWLEDGEMENT, signing_string
 from gateway_plugins_adyen import sign as plugin_sign
+from gateway_plugins_adyen.testing import FakeAdyen, Webhook, hmac_signature, signing_text
 
 from gateway_plugins import (
     ErrorCode,
+    NotificationError,
     NotificationRejected,
     NotificationResult,
     PluginManager,
     TransactionKind,
     TransactionUpdate,
 )
-from plugins.adyen.tests.fake_adyen import FakeAdyen, Webhook, hmac_signature, signing_text
 from plugins.adyen.tests.payments import VISA, card, config_for, follow_up, manager_for, pay
 
 K = TransactionKind
+#: An eventDate inside the manager's replay window, as Adyen writes one.
+RECENTLY = (datetime.now(timezone(timedelta(hours=1))) - timedelta(days=1)).isoformat(
+    timespec="seconds"
+)
 
 
 @pytest.fixture
@@ -38,8 +44,10 @@ def manager(fake_adyen: FakeAdyen) -> PluginManager:
 
 
 def deliver(manager: PluginManager, webhook: Webhook) -> NotificationResult:
+    """Deliver ``webhook`` as a host does: its updates are recorded once the block ends."""
     headers, body = webhook
-    return manager.handle_notification("adyen", headers, body)
+    with manager.notification("adyen", headers, body) as result:
+        return result
 
 
 def only_update(manager: PluginManager, webhook: Webhook) -> TransactionUpdate:
@@ -62,7 +70,7 @@ def item(**fields: Any) -> dict[str, Any]:
         "additionalData": {},
         "amount": {"currency": "EUR", "value": 1000},
         "eventCode": "CAPTURE",
-        "eventDate": "2026-11-22T10:00:00+01:00",
+        "eventDate": RECENTLY,
         "merchantAccountCode": "GatewayPluginsTestECOM",
         "merchantReference": "order-1",
         "originalReference": "PAYMENT000000001",
@@ -76,7 +84,8 @@ def item(**fields: Any) -> dict[str, Any]:
 
 def send(manager: PluginManager, *items: dict[str, Any]) -> NotificationResult:
     body = FakeAdyen.webhook_body(list(items))
-    return manager.handle_notification("adyen", {"content-type": "application/json"}, body)
+    with manager.notification("adyen", {"content-type": "application/json"}, body) as result:
+        return result
 
 
 # -- AUTHORISATION ------------------------------------------------------------------------------
@@ -462,7 +471,7 @@ def test_one_unsigned_item_rejects_the_whole_batch(
     ("body", "reason"),
     [
         (b"", "not JSON"),
-        (b"\xff\xfe<html>", "not JSON"),
+        (b"\xff\xfe<html>", "not UTF-8"),
         (b"[accepted]", "not JSON"),
         (b"{}", "no notificationItems"),
         (b'{"notificationItems": []}', "no notificationItems"),
@@ -535,3 +544,43 @@ def test_a_webhook_body_is_what_adyen_sends(fake_adyen: FakeAdyen, manager: Plug
     signed = document["notificationItems"][0]["NotificationRequestItem"]
     assert signed["additionalData"]["hmacSignature"] == hmac_signature(signed, fake_adyen.hmac_key)
     assert webhook.headers["content-type"] == "application/json"
+
+
+# -- Replays and hostile bodies ------------------------------------------------------------------
+
+
+def test_the_event_date_is_read(manager: PluginManager, fake_adyen: FakeAdyen) -> None:
+    [update] = send(manager, fake_adyen.sign(item())).updates
+
+    assert update.event_date == datetime.fromisoformat(RECENTLY)
+
+
+def test_an_event_older_than_the_replay_window_is_stale(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    old = (datetime.now(timezone.utc) - timedelta(days=40)).isoformat(timespec="seconds")
+
+    result = send(manager, fake_adyen.sign(item(eventDate=old)))
+
+    assert result.updates == () and len(result.stale) == 1
+    assert result.acknowledgement == ACKNOWLEDGEMENT, "answered, so Adyen stops resending"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"notificationItems": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"notificationItems": [{"NotificationRequestItem": {"eventCode": "CAPTURE", '
+        b'"additionalData": ' + b'{"a": ' * 200 + b"1" + b"}" * 200 + b"}}]}",
+        b'{"notificationItems": [], "live": NaN}',
+    ],
+    ids=["deeper than the recursion limit", "deep inside an item", "NaN"],
+)
+def test_a_hostile_unsigned_body_is_rejected_not_an_error(
+    manager: PluginManager, body: bytes
+) -> None:
+    # Adyen's signature is inside the body, so the body is parsed before it is verified.
+    with pytest.raises(NotificationError) as caught:
+        manager.handle_notification("adyen", {"content-type": "application/json"}, body)
+
+    assert isinstance(caught.value, NotificationRejected), caught.value

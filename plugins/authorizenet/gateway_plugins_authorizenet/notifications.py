@@ -12,7 +12,9 @@ Authorize.Net POSTs one event per request::
 
 The key is ``connection_params.signature_key``; without one every
 notification is rejected. The digest is compared case-insensitively and in
-constant time. ``authAmount`` is a JSON number: it is read as a ``Decimal``,
+constant time, before the body is parsed. The signature covers the whole
+body, ``eventDate`` too: an event older than the manager's replay window is
+refused as a replay. ``authAmount`` is a JSON number: it is read as a ``Decimal``,
 never a float. The payload names no currency (an account has one), so an
 update carries an amount only when the configuration lists exactly one
 currency. A refund's payload names the refund, not the refunded
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -36,6 +37,7 @@ from gateway_plugins import (
     TransactionKind,
     TransactionUpdate,
 )
+from gateway_plugins.notification_parsing import event_date, load_json
 
 from .replies import RESPONSE_CODES, Outcome
 
@@ -93,16 +95,16 @@ def translate(
 ) -> NotificationResult:
     """The updates a verified notification carries (none for events about no payment)."""
     verify(gateway_id, signature_key, headers, body)
+    event = load_json(gateway_id, body)  # bounded; numbers with a fraction as Decimal
     try:
-        event = json.loads(body.decode("utf-8-sig"), parse_float=Decimal)
         update = _update(event, config)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, ArithmeticError, TypeError, KeyError, AttributeError) as exc:
         # Signed with our key but unreadable: a sender bug, not a forgery.
         raise NotificationRejected(gateway_id, f"unreadable event: {type(exc).__name__}") from None
     return NotificationResult(updates=() if update is None else (update,))
 
 
-def _update(event: dict[str, Any], config: GatewayConfig) -> TransactionUpdate | None:
+def _update(event: Any, config: GatewayConfig) -> TransactionUpdate | None:
     event_type = str(event["eventType"])
     kind = EVENT_KINDS.get(event_type)
     if kind is None:
@@ -119,6 +121,7 @@ def _update(event: dict[str, Any], config: GatewayConfig) -> TransactionUpdate |
         "merchant_reference": payload.get("invoiceNumber"),
         "raw_response": {key: payload.get(key) for key in
                          ("responseCode", "authCode", "avsResponse", "entityName", "id")},
+        "event_date": event_date(event.get("eventDate")),
     }  # fmt: skip
     if amount is not None and len(currencies) == 1:
         fields["amount"] = Decimal(str(amount))

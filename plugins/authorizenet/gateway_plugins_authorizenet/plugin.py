@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from gateway_plugins import (
     Capability,
@@ -20,6 +21,9 @@ from .commands import GATEWAY_ID, command_pool
 from .errors import ERROR_MAP
 from .refunds import with_card_last4
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from gateway_plugins.conformance import ConformanceInputs
 
 DEFAULT_CONFIG = GatewayConfig(
     gateway_name="Authorize.Net",
@@ -48,9 +52,10 @@ class AuthorizeNetGatewayPlugin(CommandHooks):
 
     ``connection_params``: ``api_login_id`` and ``transaction_key`` (required),
     ``endpoint`` (the whole API URL, default the sandbox) or ``base_url`` (a
-    host, ``/xml/v1/request.api`` appended), ``connect_timeout`` and
-    ``read_timeout`` in seconds, ``pool_size``, ``duplicate_window`` (seconds,
-    default 120) and ``signature_key`` (for webhooks). See the README.
+    host, ``/xml/v1/request.api`` appended), ``connect_timeout``,
+    ``read_timeout`` and ``total_timeout`` in seconds, ``pool_size``,
+    ``duplicate_window`` (seconds, default 120) and ``signature_key`` (for
+    webhooks). See the README.
     """
 
     # authorize, capture, refund, void and process_payment come from CommandHooks:
@@ -58,6 +63,12 @@ class AuthorizeNetGatewayPlugin(CommandHooks):
 
     def __init__(self) -> None:
         self.slot: ConnectionSlot[Settings] = ConnectionSlot("Authorize.Net")
+
+    def conformance_inputs(self) -> ConformanceInputs:
+        """The conformance kit's inputs, against a fake Authorize.Net (one per process)."""
+        from .testing.conformance import conformance_inputs  # the fake loads only now
+
+        return conformance_inputs()
 
     @hookimpl
     def gateway_info(self) -> GatewayInfo:

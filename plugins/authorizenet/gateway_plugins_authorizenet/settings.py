@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from gateway_plugins import GatewayConfig
-from gateway_plugins.http import Timeouts
+from gateway_plugins.http import Timeouts, check_base_url
 
 from .wire import API_PATH, SANDBOX_ENDPOINT
 
@@ -33,6 +33,7 @@ KNOWN_PARAMS = frozenset(
         "base_url",
         "connect_timeout",
         "read_timeout",
+        "total_timeout",
         "pool_size",
         "duplicate_window",
     }
@@ -80,10 +81,7 @@ class Settings:
             api_login_id=login.strip(),
             transaction_key=SecretStr(config.secret("transaction_key").strip()),
             endpoint=_endpoint(params),
-            timeouts=Timeouts(
-                connect=_seconds(params, "connect_timeout", Timeouts.connect),
-                read=_seconds(params, "read_timeout", Timeouts.read),
-            ),
+            timeouts=Timeouts.from_params(params),
             pool_size=_integer(params, "pool_size", 10, low=1, high=1000),
             duplicate_window=_integer(
                 params,
@@ -115,23 +113,7 @@ def _endpoint(params: Mapping[str, Any]) -> str:
 
 
 def _url(params: Mapping[str, Any], name: str) -> str:
-    value = params[name]
-    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
-        raise ValueError(f"connection_params.{name} must be an http(s) URL")
-    return value
-
-
-def _seconds(params: Mapping[str, Any], name: str, default: float) -> float:
-    value = params.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"connection_params.{name} must be a number of seconds")
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"connection_params.{name} must be a number of seconds") from None
-    if not seconds > 0:
-        raise ValueError(f"connection_params.{name} must be greater than zero")
-    return seconds
+    return check_base_url(params[name], f"connection_params.{name}")
 
 
 def _integer(params: Mapping[str, Any], name: str, default: int, *, low: int, high: int) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from plugins.authorizenet.tests.fake_authorizenet import FakeAuthorizeNet
+from gateway_plugins_authorizenet.testing import FakeAuthorizeNet
 
 
 @pytest.fixture

@@ -21,6 +21,15 @@ from gateway_plugins_authorizenet import (
 )
 from gateway_plugins_authorizenet.refunds import LOOKUP_FAILED
 from gateway_plugins_authorizenet.replies import transaction_handler
+from gateway_plugins_authorizenet.testing import (
+    FUTURE,
+    REASONS,
+    SANDBOX_CARDS,
+    TRIGGER_CARD,
+    FakeAuthorizeNet,
+    Fault,
+)
+from gateway_plugins_authorizenet.testing import SEQUENCES as FAKE_SEQUENCES
 from pydantic import SecretStr
 
 from gateway_plugins import (
@@ -35,15 +44,6 @@ from gateway_plugins import (
     TransactionKind,
 )
 from gateway_plugins.http import INVALID_REQUEST, OUTCOME_UNKNOWN, PSP_UNREACHABLE, HttpReply
-from plugins.authorizenet.tests.fake_authorizenet import (
-    FUTURE,
-    REASONS,
-    SANDBOX_CARDS,
-    TRIGGER_CARD,
-    FakeAuthorizeNet,
-    Fault,
-)
-from plugins.authorizenet.tests.fake_authorizenet import SEQUENCES as FAKE_SEQUENCES
 
 GATEWAY = "authorizenet"
 VISA = SANDBOX_CARDS["visa"]
@@ -803,7 +803,8 @@ def test_a_lost_reply_is_an_unknown_outcome_and_never_resent(
     response = host.process_payment(payment)
 
     assert not response.is_success and response.psp_error_code == OUTCOME_UNKNOWN
-    assert response.retry_advice is RetryAdvice.RETRY_LATER
+    # No idempotency key: look the transaction up before any retry.
+    assert response.outcome_unknown and response.retry_advice is RetryAdvice.CHECK_STATUS
     assert response.idempotency_key == payment.idempotency_key
     assert len(fake_authorizenet.requests) == 1  # no idempotency key: never sent twice
     assert len(fake_authorizenet.ledger.charges()) == int(processed)

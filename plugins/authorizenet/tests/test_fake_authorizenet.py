@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-
-from gateway_plugins.scrub import looks_like_pan
-from plugins.authorizenet.tests.fake_authorizenet import (
+from gateway_plugins_authorizenet.testing import (
     AVS_BY_ZIP,
     BOM,
     CVV_BY_CODE,
@@ -26,6 +24,8 @@ from plugins.authorizenet.tests.fake_authorizenet import (
     Fault,
     decimal_of,
 )
+
+from gateway_plugins.scrub import looks_like_pan
 
 TIMEOUT = 5.0
 Body = dict[str, Any]

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from gateway_plugins_authorizenet import AuthorizeNetGatewayPlugin, sign
+from gateway_plugins_authorizenet.testing import FUTURE, TRIGGER_CARD, FakeAuthorizeNet
 from pydantic import SecretStr
 
 from gateway_plugins import (
     ErrorCode,
     GatewayConfig,
     NotificationRejected,
+    NotificationResult,
     PaymentData,
     PluginManager,
     TransactionKind,
 )
-from plugins.authorizenet.tests.fake_authorizenet import FUTURE, TRIGGER_CARD, FakeAuthorizeNet
 
 GATEWAY = "authorizenet"
 
@@ -41,6 +44,12 @@ def host_for(fake: FakeAuthorizeNet, **params: Any) -> PluginManager:
     host.register(AuthorizeNetGatewayPlugin(), GATEWAY)
     host.configure(GATEWAY, config)
     return host
+
+
+def deliver(host: PluginManager, headers: Mapping[str, str], body: bytes) -> NotificationResult:
+    """Deliver a notification as a host does: its updates are recorded once the block ends."""
+    with host.notification(GATEWAY, headers, body) as result:
+        return result
 
 
 def pay(amount: str = "10.00", **fields: Any) -> PaymentData:
@@ -66,7 +75,7 @@ def test_every_money_event_becomes_an_update(
     updates = [
         update
         for headers, body in fake_authorizenet.notifications()
-        for update in host.handle_notification(GATEWAY, headers, body).updates
+        for update in deliver(host, headers, body).updates
     ]
 
     assert [(u.event_code.rsplit(".", 2)[-2], u.kind, u.amount) for u in updates] == [
@@ -90,8 +99,8 @@ def test_a_repeated_event_is_a_duplicate(
     fake_authorizenet.sale()
     headers, body = fake_authorizenet.notifications()[0]
 
-    first = host.handle_notification(GATEWAY, headers, body)
-    again = host.handle_notification(GATEWAY, headers, body)
+    first = deliver(host, headers, body)
+    again = deliver(host, headers, body)
 
     assert len(first.updates) == 1 and again.updates == ()
     assert again.duplicates[0].event_id == json.loads(body)["notificationId"]
@@ -104,7 +113,7 @@ def test_a_declined_event_is_a_failed_update(
     host.authorize(pay(token="fake-nonce-declined"))
     headers, body = fake_authorizenet.notifications()[0]
 
-    (update,) = host.handle_notification(GATEWAY, headers, body).updates
+    (update,) = deliver(host, headers, body).updates
 
     assert not update.is_success and update.error_code is ErrorCode.DECLINED
     assert update.psp_error_code == "2"
@@ -118,7 +127,7 @@ def test_events_about_no_money_change_nothing(
     assert held.kind is TransactionKind.PENDING
     headers, body = fake_authorizenet.notifications()[0]
 
-    result = host.handle_notification(GATEWAY, headers, body)
+    result = deliver(host, headers, body)
 
     assert json.loads(body)["eventType"] == "net.authorize.payment.fraud.held"
     assert result.updates == ()
@@ -131,7 +140,7 @@ def test_the_signature_is_compared_case_insensitively(
     headers, body = fake_authorizenet.notifications()[0]
     lower = {"x-anet-signature": headers["X-ANET-Signature"].lower()}
 
-    assert len(host.handle_notification(GATEWAY, lower, body).updates) == 1
+    assert len(deliver(host, lower, body).updates) == 1
     assert headers["X-ANET-Signature"] == sign(body, fake_authorizenet.signature_key)
 
 
@@ -157,7 +166,7 @@ def test_forged_notifications_are_rejected(
         headers = {"X-ANET-Signature": sign(body, "another-signature-key")}
 
     with pytest.raises(NotificationRejected) as rejected:
-        host.handle_notification(GATEWAY, headers, body)
+        deliver(host, headers, body)
 
     assert fake_authorizenet.signature_key not in str(rejected.value)
 
@@ -182,7 +191,7 @@ def test_without_a_signature_key_every_notification_is_rejected(
     headers, body = fake_authorizenet.notifications()[0]
 
     with pytest.raises(NotificationRejected, match="signature_key is not set"):
-        host.handle_notification(GATEWAY, headers, body)
+        deliver(host, headers, body)
 
 
 def test_a_signed_but_unreadable_event_is_rejected(
@@ -192,7 +201,7 @@ def test_a_signed_but_unreadable_event_is_rejected(
     headers = {"X-ANET-Signature": sign(body, fake_authorizenet.signature_key)}
 
     with pytest.raises(NotificationRejected, match="unreadable event"):
-        host.handle_notification(GATEWAY, headers, body)
+        deliver(host, headers, body)
 
 
 def test_no_amount_without_a_single_account_currency(fake_authorizenet: FakeAuthorizeNet) -> None:
@@ -200,6 +209,62 @@ def test_no_amount_without_a_single_account_currency(fake_authorizenet: FakeAuth
     fake_authorizenet.sale()
     headers, body = fake_authorizenet.notifications()[0]
 
-    (update,) = host.handle_notification(GATEWAY, headers, body).updates
+    (update,) = deliver(host, headers, body).updates
 
     assert update.amount is None and update.currency is None
+
+
+def resigned(fake: FakeAuthorizeNet, body: bytes, **changes: Any) -> tuple[dict[str, str], bytes]:
+    """The event of ``body`` with ``changes``, signed with the account's key."""
+    body = json.dumps({**json.loads(body), **changes}).encode()
+    return {"X-ANET-Signature": sign(body, fake.signature_key)}, body
+
+
+def test_the_event_date_is_read(host: PluginManager, fake_authorizenet: FakeAuthorizeNet) -> None:
+    fake_authorizenet.sale()
+    headers, body = resigned(
+        fake_authorizenet, fake_authorizenet.notifications()[0][1],
+        eventDate=f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%S}.1234567Z",
+    )  # fmt: skip
+
+    (update,) = deliver(host, headers, body).updates
+
+    assert update.event_date is not None
+    assert abs(datetime.now(timezone.utc) - update.event_date) < timedelta(minutes=1)
+    assert update.event_date.microsecond == 123456
+
+
+def test_a_signed_event_replayed_after_the_window_is_stale(
+    host: PluginManager, fake_authorizenet: FakeAuthorizeNet
+) -> None:
+    fake_authorizenet.sale()
+    # The signature covers eventDate: a replay cannot be re-dated.
+    old = datetime.now(timezone.utc) - timedelta(days=36)
+    headers, body = resigned(
+        fake_authorizenet, fake_authorizenet.notifications()[0][1],
+        eventDate=old.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    )  # fmt: skip
+
+    result = deliver(host, headers, body)
+
+    assert result.updates == () and len(result.stale) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"payload": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"eventType": "net.authorize.payment.authcapture.created", "notificationId": "n",'
+        b' "payload": {"id": "1", "responseCode": 1, "authAmount": "lots"}}',
+        b'{"eventType": "net.authorize.payment.authcapture.created", "notificationId": "n",'
+        b' "payload": {"id": "1", "responseCode": 1, "authAmount": Infinity}}',
+    ],
+    ids=["deeper than the recursion limit", "an amount that is no number", "Infinity"],
+)
+def test_a_signed_hostile_body_is_rejected_not_an_error(
+    host: PluginManager, fake_authorizenet: FakeAuthorizeNet, body: bytes
+) -> None:
+    headers = {"X-ANET-Signature": sign(body, fake_authorizenet.signature_key)}
+
+    with pytest.raises(NotificationRejected):
+        host.handle_notification(GATEWAY, headers, body)

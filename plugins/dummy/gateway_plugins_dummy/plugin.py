@@ -24,6 +24,7 @@ from gateway_plugins import (
     GatewayResponse,
     NotificationResult,
     PaymentData,
+    RetryAdvice,
     TokenConfig,
     TransactionKind,
     hookimpl,
@@ -265,13 +266,17 @@ class DummyGatewayPlugin:
         refused: bool = False,
     ) -> GatewayResponse:
         reference = record.psp_reference if record else payment.psp_reference or ""
+        reason = ERROR_MAP.normalize(psp_code, message, refused=refused)
+        # A retry must reuse the request's key, so that it cannot charge twice.
+        retry_key = payment.idempotency_key if reason.retry is RetryAdvice.RETRY_LATER else None
         return GatewayResponse.failure(
             payment,
             kind,
-            ERROR_MAP.normalize(psp_code, message, refused=refused),
+            reason,
             transaction_id=reference,
             psp_reference=reference or None,
             raw_response={"error": {"code": psp_code, "message": message}},
+            idempotency_key=retry_key,
         )
 
 

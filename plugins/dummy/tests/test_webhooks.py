@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -11,11 +13,18 @@ from gateway_plugins import (
     ErrorCode,
     GatewayConfig,
     NotificationRejected,
+    NotificationResult,
     PluginManager,
     TransactionKind,
 )
 
 SECRET = "whsec_dummy_test_1c9e"
+
+
+def deliver(manager: PluginManager, headers: Mapping[str, str], body: bytes) -> NotificationResult:
+    """Deliver a notification as a host does: its updates are recorded once the block ends."""
+    with manager.notification("dummy", headers, body) as result:
+        return result
 
 
 @pytest.fixture
@@ -33,7 +42,7 @@ def test_a_signed_capture_becomes_a_capture_update(notified: PluginManager) -> N
         SECRET, TransactionKind.CAPTURE, "dummy_1", Decimal("10.00"), "USD", event_id="evt_1"
     )
 
-    result = notified.handle_notification("dummy", headers, body)
+    result = deliver(notified, headers, body)
 
     (update,) = result.updates
     assert (update.event_id, update.kind, update.is_success) == (
@@ -42,7 +51,7 @@ def test_a_signed_capture_becomes_a_capture_update(notified: PluginManager) -> N
     assert (update.psp_reference, update.amount, update.currency) == (
         "dummy_1", Decimal("10.00"), "USD",
     )  # fmt: skip
-    assert notified.handle_notification("dummy", headers, body).duplicates == (update,)
+    assert deliver(notified, headers, body).duplicates == (update,)
 
 
 def test_a_failed_event_carries_its_error_code(notified: PluginManager) -> None:
@@ -50,7 +59,7 @@ def test_a_failed_event_carries_its_error_code(notified: PluginManager) -> None:
         SECRET, TransactionKind.REFUND_FAILED, "dummy_1", Decimal("5"), "JPY", success=False
     )
 
-    (update,) = notified.handle_notification("dummy", headers, body).updates
+    (update,) = deliver(notified, headers, body).updates
 
     assert update.is_success is False
     assert update.error_code is ErrorCode.PROCESSING_ERROR
@@ -83,3 +92,37 @@ def test_without_a_secret_every_notification_is_rejected(manager: PluginManager)
 
     with pytest.raises(NotificationRejected, match="webhook_secret is not set"):
         manager.handle_notification("dummy", headers, body)
+
+
+def test_the_signed_event_date_is_read(notified: PluginManager) -> None:
+    occurred = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    headers, body = webhooks.notification(
+        SECRET, TransactionKind.CAPTURE, "dummy_1", Decimal("1"), "USD", occurred=occurred
+    )
+
+    (update,) = deliver(notified, headers, body).updates
+
+    assert update.event_date == occurred
+
+
+def test_an_event_older_than_the_replay_window_is_stale(notified: PluginManager) -> None:
+    headers, body = webhooks.notification(
+        SECRET, TransactionKind.CAPTURE, "dummy_1", Decimal("1"), "USD",
+        occurred=datetime.now(timezone.utc) - timedelta(days=36),
+    )  # fmt: skip
+
+    result = deliver(notified, headers, body)
+
+    assert result.updates == () and len(result.stale) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"event_id": NaN}', b'"just text"', b"[]"],
+    ids=["deeper than the recursion limit", "NaN", "a string", "a list"],
+)
+def test_a_signed_body_that_is_no_event_is_rejected(notified: PluginManager, body: bytes) -> None:
+    headers = {"X-Dummy-Signature": webhooks.sign(body, SECRET)}
+
+    with pytest.raises(NotificationRejected):
+        notified.handle_notification("dummy", headers, body)

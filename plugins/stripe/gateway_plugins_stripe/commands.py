@@ -15,7 +15,9 @@ from gateway_plugins import (
     CustomerAction,
     GatewayConfig,
     GatewayResponse,
+    NormalizedError,
     PaymentData,
+    RetryAdvice,
     TransactionKind,
 )
 from gateway_plugins.http import Command, CommandPool, HttpReply, HttpRequest
@@ -87,6 +89,15 @@ def _retrieve(payment: PaymentData, config: GatewayConfig) -> HttpRequest:
     return HttpRequest("GET", f"/v1/payment_intents/{payment.psp_reference}")
 
 
+def _failure(
+    payment: PaymentData, kind: TransactionKind, error: NormalizedError, **fields: Any
+) -> GatewayResponse:
+    """A failed response; one that advises a retry names the key to retry with."""
+    if error.retry is RetryAdvice.RETRY_LATER:
+        fields.setdefault("idempotency_key", payment.idempotency_key)
+    return GatewayResponse.failure(payment, kind, error, **fields)
+
+
 def _failure_or(
     handle: Callable[[dict[str, Any], PaymentData], GatewayResponse], failure_kind: TransactionKind
 ) -> Callable[[HttpReply, PaymentData], GatewayResponse]:
@@ -97,7 +108,7 @@ def _failure_or(
         if reply.status >= 400 or "error" in body:
             error = body.get("error") or {}
             intent = error.get("payment_intent") or {}
-            return GatewayResponse.failure(
+            return _failure(
                 payment,
                 failure_kind,
                 normalize(reply.status, error),
@@ -121,7 +132,7 @@ def _intent_response(intent: dict[str, Any], payment: PaymentData) -> GatewayRes
         "customer_id": intent.get("customer"),
     }
     if status == "requires_payment_method" and intent.get("last_payment_error"):
-        return GatewayResponse.failure(
+        return _failure(
             payment, TransactionKind.AUTH, normalize(402, intent["last_payment_error"]), **common
         )
     kind, minor = {
@@ -133,7 +144,7 @@ def _intent_response(intent: dict[str, Any], payment: PaymentData) -> GatewayRes
     }.get(str(status), (TransactionKind.PENDING, None))
     if minor is None:
         # A state we do not expect here: report it, do not guess an outcome.
-        return GatewayResponse.failure(
+        return _failure(
             payment,
             TransactionKind.AUTH,
             normalize(200, {"code": "payment_intent_unexpected_state",
@@ -177,7 +188,7 @@ def _refund_response(refund: dict[str, Any], payment: PaymentData) -> GatewayRes
     if status in ("failed", "canceled"):
         failure = normalize(200, {"code": refund.get("failure_reason") or "refund_failed",
                                   "message": f"refund {status}"})  # fmt: skip
-        return GatewayResponse.failure(payment, TransactionKind.REFUND, failure, **common)
+        return _failure(payment, TransactionKind.REFUND, failure, **common)
     kind = TransactionKind.REFUND if status == "succeeded" else TransactionKind.REFUND_ONGOING
     return GatewayResponse(
         is_success=True,

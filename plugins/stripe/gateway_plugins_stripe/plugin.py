@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from gateway_plugins import (
     Capability,
@@ -23,13 +24,16 @@ from gateway_plugins.http import (
     ConnectionSlot,
     HttpClient,
     MalformedReply,
-    Timeouts,
     TransportError,
 )
 
 from .commands import COMMANDS, GATEWAY_ID, client_token_request
 from .errors import ERROR_MAP
+from .settings import BASE_URL, StripeSettings
 from .webhooks import WebhookSettings, handle
+
+if TYPE_CHECKING:
+    from gateway_plugins.conformance import ConformanceInputs
 
 #: The API version our requests and the bundled spec describe.
 STRIPE_VERSION = "2020-08-27"
@@ -38,7 +42,7 @@ DEFAULT_CONFIG = GatewayConfig(
     gateway_name="Stripe",
     auto_capture=True,
     supported_currencies=("USD", "EUR", "GBP", "PLN", "JPY", "KWD"),
-    connection_params={"base_url": "https://api.stripe.com"},
+    connection_params={"base_url": BASE_URL},
 )
 
 CAPABILITIES = frozenset(
@@ -59,12 +63,14 @@ class StripeGatewayPlugin(CommandHooks):
     """Stripe through PaymentIntents.
 
     ``connection_params``: ``secret_key`` (required, ``sk_test_…``/``sk_live_…``),
-    ``base_url`` (default ``https://api.stripe.com``), ``connect_timeout`` and
-    ``read_timeout`` in seconds, ``pool_size``, ``return_url`` (where Stripe sends
-    the shopper back after a 3-D Secure redirect), ``webhook_secret`` (the
-    webhook endpoint's signing secret, ``whsec_…``; without it every
-    notification is rejected) and ``webhook_tolerance`` (how far, in seconds,
-    a webhook's signed timestamp may be from now; default 300).
+    ``base_url`` (default ``https://api.stripe.com``), ``connect_timeout``,
+    ``read_timeout`` and ``total_timeout`` in seconds, ``pool_size``,
+    ``return_url`` (where Stripe sends the shopper back after a 3-D Secure
+    redirect), ``webhook_secret`` (the webhook endpoint's signing secret,
+    ``whsec_…``; without it every notification is rejected) and
+    ``webhook_tolerance`` (how far, in seconds, a webhook's signed timestamp may
+    be from now; default 300). See :class:`~.settings.StripeSettings` for the
+    rules the connection parameters are checked by.
 
     Webhooks: hand ``handle_notification`` the request's headers and its body
     bytes exactly as received (the signature covers the bytes, so JSON parsed
@@ -79,6 +85,12 @@ class StripeGatewayPlugin(CommandHooks):
         self.slot: ConnectionSlot[WebhookSettings] = ConnectionSlot("Stripe")
         self.clock: Callable[[], float] = time.time
 
+    def conformance_inputs(self) -> ConformanceInputs:
+        """The conformance kit's inputs, against a fake Stripe on 127.0.0.1 (one per process)."""
+        from .testing.conformance import conformance_inputs  # the fake loads only now
+
+        return conformance_inputs()
+
     @hookimpl
     def gateway_info(self) -> GatewayInfo:
         return GatewayInfo(
@@ -91,19 +103,16 @@ class StripeGatewayPlugin(CommandHooks):
 
     @hookimpl
     def configure_gateway(self, config: GatewayConfig) -> None:
-        params = config.connection_params
-        if "secret_key" not in params:
-            raise ValueError("connection_params.secret_key is required (sk_test_… or sk_live_…)")
-        secret = config.secret("secret_key")
+        settings = StripeSettings.from_config(config)
         webhooks = WebhookSettings.from_config(config)
         client = HttpClient(
-            str(params.get("base_url", "https://api.stripe.com")),
-            headers={"Authorization": f"Bearer {secret}", "Stripe-Version": STRIPE_VERSION},
-            timeouts=Timeouts(
-                connect=float(params.get("connect_timeout", Timeouts.connect)),
-                read=float(params.get("read_timeout", Timeouts.read)),
-            ),
-            pool_size=int(params.get("pool_size", 10)),
+            settings.base_url,
+            headers={
+                "Authorization": f"Bearer {settings.secret_key}",
+                "Stripe-Version": STRIPE_VERSION,
+            },
+            timeouts=settings.timeouts,
+            pool_size=settings.pool_size,
             secrets=config.secret_values(),
             name=GATEWAY_ID,
         )

@@ -17,11 +17,9 @@ acknowledgement is empty.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Literal, NoReturn, TypeGuard
 
 from gateway_plugins import (
@@ -33,6 +31,7 @@ from gateway_plugins import (
     TransactionKind,
     TransactionUpdate,
 )
+from gateway_plugins.notification_parsing import event_date, load_json
 
 from .commands import GATEWAY_ID, INTENT_FIELDS, REFUND_FIELDS, error_summary
 from .errors import normalize
@@ -168,19 +167,26 @@ def translate(event: Mapping[str, Any]) -> tuple[TransactionUpdate, ...]:
     expected = "payment_intent" if isinstance(rule, IntentEvent) else rule.object_type
     if obj.get("object") != expected:
         raise _Unreadable(f"its object is not a {expected}")
+    # When Stripe created the event: signed, and kept through its retries.
+    when = {"event_date": event_date(event.get("created"))}
     if isinstance(rule, IntentEvent):
-        update = _intent_update(str(event["id"]), event_type, rule, obj)
+        update = _intent_update(str(event["id"]), event_type, rule, obj, when)
         return () if update is None else (update,)
     refunds = [obj] if rule.object_type == "refund" else _charge_refunds(event, obj)
     return tuple(
         update
         for refund in refunds
-        if (update := _refund_update(event_type, refund, obj.get("payment_intent"))) is not None
+        if (update := _refund_update(event_type, refund, obj.get("payment_intent"), when))
+        is not None
     )
 
 
 def _intent_update(
-    event_id: str, event_type: str, rule: IntentEvent, intent: Mapping[str, Any]
+    event_id: str,
+    event_type: str,
+    rule: IntentEvent,
+    intent: Mapping[str, Any],
+    when: Mapping[str, Any],
 ) -> TransactionUpdate | None:
     if rule.status is not None and intent.get("status") != rule.status:
         return None
@@ -193,6 +199,7 @@ def _intent_update(
         "merchant_reference": _merchant_reference(intent),
         "raw_response": _kept(intent, INTENT_FIELDS),
         **_money(intent, rule.amount_field),
+        **when,
     }
     if not rule.failed:
         return _update(rule.kind, fields)
@@ -250,7 +257,9 @@ def _capture_reversal(
     return min(reversed(candidates), key=lambda refund: _created(refund))
 
 
-def _refund_update(event_type: str, refund: Any, payment_intent: Any) -> TransactionUpdate | None:
+def _refund_update(
+    event_type: str, refund: Any, payment_intent: Any, when: Mapping[str, Any]
+) -> TransactionUpdate | None:
     if not isinstance(refund, Mapping):
         raise _Unreadable("a refund is not an object")
     status = refund.get("status")
@@ -270,6 +279,7 @@ def _refund_update(event_type: str, refund: Any, payment_intent: Any) -> Transac
         "merchant_reference": _merchant_reference(refund),
         "raw_response": _kept(refund, _REFUND_KEPT),
         **_money(refund, "amount"),
+        **when,
     }
     if success:
         return _update(kind, fields)
@@ -303,11 +313,8 @@ def _update(
 
 def _event(body: bytes) -> dict[str, Any]:
     """The event object of a verified body; :class:`NotificationRejected` if it is not one."""
-    try:
-        # Decimal, never float, for any fractional number in the event.
-        event = json.loads(body.decode("utf-8"), parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError):
-        _reject("the body is not UTF-8 JSON")
+    # Bounded, and Decimal, never float, for any fractional number in the event.
+    event = load_json(GATEWAY_ID, body)
     if not isinstance(event, dict):
         _reject("the body is not a Stripe event object")
     for name in ("id", "type"):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from plugins.stripe.tests.fake_stripe import FakeStripe
+from gateway_plugins_stripe.testing import FakeStripe
 
 
 @pytest.fixture

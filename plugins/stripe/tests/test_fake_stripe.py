@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 import requests
+from gateway_plugins_stripe.testing import FakeStripe, Fault, parse_form, v1_signature
 from jsonschema import Draft4Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-from plugins.stripe.tests.fake_stripe import FakeStripe, Fault, parse_form, v1_signature
 from plugins.stripe.tests.stripe_spec import SPEC_FILE
 
 TIMEOUT = 5.0

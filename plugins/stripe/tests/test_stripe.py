@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from gateway_plugins_stripe import StripeGatewayPlugin
+from gateway_plugins_stripe.testing import FakeStripe, Fault
 
 from gateway_plugins import (
     ActionKind,
@@ -24,7 +25,6 @@ from gateway_plugins import (
 )
 from gateway_plugins.contract import ECHO_MISMATCH
 from gateway_plugins.http import INVALID_REQUEST, OUTCOME_UNKNOWN
-from plugins.stripe.tests.fake_stripe import FakeStripe, Fault
 from plugins.stripe.tests.stripe_spec import validate_form_request
 
 

@@ -13,7 +13,9 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +27,7 @@ from gateway_plugins_stripe import (
     StripeGatewayPlugin,
     compute_signature,
 )
+from gateway_plugins_stripe.testing import FakeStripe, Webhook, v1_signature
 
 from gateway_plugins import (
     ErrorCode,
@@ -36,10 +39,11 @@ from gateway_plugins import (
     TransactionKind,
     TransactionUpdate,
 )
-from plugins.stripe.tests.fake_stripe import FakeStripe, Webhook, v1_signature
 
 K = TransactionKind
-NOW = 1_700_000_000  # the plugin's clock in the timestamp tests
+# The plugin's clock in the timestamp tests, and the events' date: a recent one, or the
+# manager would refuse the events as replays (older than its replay window).
+NOW = int(time.time())
 
 
 def config_for(fake: FakeStripe, **params: Any) -> GatewayConfig:
@@ -75,8 +79,10 @@ def pay(amount: str = "10.00", currency: str = "USD", **fields: Any) -> PaymentD
 
 
 def deliver(manager: PluginManager, webhook: Webhook) -> NotificationResult:
+    """Deliver ``webhook`` as a host does: its updates are recorded once the block ends."""
     headers, body = webhook
-    return manager.handle_notification("stripe", headers, body)
+    with manager.notification("stripe", headers, body) as result:
+        return result
 
 
 def only_update(manager: PluginManager, fake: FakeStripe, event_type: str) -> TransactionUpdate:
@@ -720,7 +726,7 @@ def test_an_unconfigured_plugin_rejects(genuine: Webhook) -> None:
     [
         (b"[]", "not a Stripe event"),
         (b'"evt_1"', "not a Stripe event"),
-        (b"{not json", "not UTF-8 JSON"),
+        (b"{not json", "not JSON"),
         (b'{"id": "evt_1", "data": {"object": {}}}', "no type"),
         (b'{"id": "", "type": "x", "data": {"object": {}}}', "no id"),
         (b'{"id": "evt_1", "type": "payment_intent.succeeded", "data": {}}', "no data.object"),
@@ -757,7 +763,7 @@ def test_a_signed_body_that_is_not_utf8_is_rejected(
         fake_stripe.webhook_secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
     ).hexdigest()
     webhook = Webhook({"Stripe-Signature": f"t={timestamp},v1={v1}"}, body)
-    assert "not UTF-8 JSON" in rejected(manager, webhook)
+    assert "not UTF-8" in rejected(manager, webhook)
 
 
 def test_no_secret_or_signature_in_rejections_or_logs(
@@ -822,3 +828,32 @@ def test_the_webhook_secret_is_hidden_in_the_config(fake_stripe: FakeStripe) -> 
     assert fake_stripe.webhook_secret not in repr(config)
     assert fake_stripe.webhook_secret not in config.model_dump_json()
     assert fake_stripe.webhook_secret in config.secret_values()
+
+
+def test_the_event_date_is_when_stripe_created_the_event(
+    manager: PluginManager, fake_stripe: FakeStripe
+) -> None:
+    fake_stripe.clock = lambda: NOW - 60
+    manager.process_payment(pay(token="pm_card_visa"))
+
+    update = only_update(manager, fake_stripe, "payment_intent.succeeded")
+
+    assert update.event_date == datetime.fromtimestamp(NOW - 60, timezone.utc)
+
+
+def test_an_event_created_before_the_replay_window_is_stale(
+    manager: PluginManager, fake_stripe: FakeStripe, genuine: Webhook
+) -> None:
+    event = {**genuine.event, "created": NOW - 36 * 86_400}
+    result = deliver(manager, signed(fake_stripe, json.dumps(event).encode()))
+
+    assert result.updates == () and len(result.stale) == 1
+
+
+def test_a_signed_deeply_nested_body_is_rejected(
+    manager: PluginManager, fake_stripe: FakeStripe
+) -> None:
+    body = b'{"id": "evt_1", "type": "x", "data": {"object": ' + b"[" * 100_000 + b"]" * 100_000
+    body += b"}}"
+
+    assert "levels deep" in rejected(manager, signed(fake_stripe, body))

@@ -11,7 +11,6 @@ from typing import Any
 
 from gateway_plugins import testing
 from gateway_plugins.testing import Answer, FakePSPServer, Fault, Incoming, Injection
-from plugins.stripe.tests.stripe_spec import parse_form
 
 from .account import Account
 from .cards import TEST_CARDS, Card
@@ -24,6 +23,7 @@ from .events import (
     new_webhook_secret,
     signature_header,
 )
+from .form import parse_form
 from .idempotency import IdempotencyStore
 from .ledger import Ledger
 from .objects import Reply, new_id

@@ -6,9 +6,10 @@
 
 * checks ``X-API-Key`` (401 ``ServiceError``, ``errorType`` ``security``) and the
   merchant account (403 ``901``);
-* validates every request body against Adyen's own OpenAPI spec
-  (``adyen_spec``): a body off the spec is refused with 422 ``702``
-  listing what is wrong, and kept for tests in ``take_spec_violations()``;
+* checks every request body with the installed ``RequestCheck`` (the plugin's
+  tests install one on Adyen's own OpenAPI spec, ``install_request_check``): a
+  body off the spec is refused with 422 ``702`` listing what is wrong, and kept
+  for tests in ``take_spec_violations()``;
 * decides payments by Adyen's test triggers (``cards``): ``test_<PAN>`` encrypted
   fields, Luhn and format checks (422 ``101``/``102``/``103``/``129``), holder names
   (``DECLINED``, ``CARD_EXPIRED`` …), ``additionalData.RequestedTestAcquirerResponseCode``,
@@ -32,7 +33,13 @@ from gateway_plugins.testing import Fault, Injection
 
 from .cards import HOLDER_NAME_TRIGGERS, REFUSAL_REASONS, THREE_DS_CARDS, Card
 from .ledger import Ledger, LedgerEntry, Payment
-from .server import FakeAdyen, RecordedRequest, SpecViolation
+from .server import (
+    FakeAdyen,
+    RecordedRequest,
+    RequestCheck,
+    SpecViolation,
+    install_request_check,
+)
 from .webhooks import Webhook, hmac_signature, signing_text
 
 __all__ = [
@@ -47,8 +54,10 @@ __all__ = [
     "LedgerEntry",
     "Payment",
     "RecordedRequest",
+    "RequestCheck",
     "SpecViolation",
     "Webhook",
     "hmac_signature",
+    "install_request_check",
     "signing_text",
 ]

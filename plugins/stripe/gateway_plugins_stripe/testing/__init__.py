@@ -33,10 +33,10 @@ expire; POST params are read from the body only.
 """
 
 from gateway_plugins.testing import Fault, Injection
-from plugins.stripe.tests.stripe_spec import parse_form
 
 from .cards import TEST_CARDS, Card, Decline
 from .events import Webhook, signature_header, v1_signature
+from .form import parse_form
 from .ledger import Ledger, LedgerEntry, Movement
 from .objects import Reply
 from .server import FakeStripe, RecordedRequest

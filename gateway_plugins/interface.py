@@ -7,19 +7,76 @@ naming the field and the rule, without echoing the input (it may be card data).
 
 Validation rules
 ----------------
+Nothing is truncated or rounded: input that breaks a rule is refused. Where a
+rule says "stripped", surrounding ASCII spaces are removed; nothing else is
+rewritten except as stated.
+
 ``amount`` (:class:`PaymentData`, :class:`GatewayResponse`)
-    ``Decimal``, ``int`` or a decimal string (``"10.50"``); a ``float`` is
-    rejected because binary floats cannot hold money exactly. NaN and Infinity
-    are rejected. A payment's amount must be greater than zero; a response's
-    may be zero (e.g. a 0.00 verification) but not negative.
+    ``Decimal``, ``int`` or a string in plain decimal notation: ASCII digits,
+    an optional leading ``-`` and an optional fraction (``"10"``, ``"10.50"``),
+    stripped. Refused: a ``float`` (binary floats cannot hold money exactly),
+    ``bool``, exponent notation (``"1e2"``), ``+``, ``_`` separators,
+    non-ASCII digits, inner or trailing whitespace (``"10\\n"``), NaN and
+    Infinity. A payment's amount must be greater than zero; a response's may
+    be zero (e.g. a 0.00 verification) but not negative. A ``Decimal`` in
+    exponent notation is stored in plain notation (``Decimal("1E+3")`` →
+    ``1000``).
+amount size
+    At most 2**63-1 minor units (a PSP's signed 64-bit integer) by the
+    currency's ISO 4217 exponent: 92233720368547758.07 USD, 9223372036854775807
+    JPY. Checked from the exponent before any arithmetic, so huge or tiny
+    inputs (``Decimal("1E+999999")``, ``10**1000000``) are refused at once.
+amount precision
+    At most as many decimals as the currency's ISO 4217 exponent: JPY 10.5 is
+    rejected, KWD 1.234 is accepted, ``Decimal("1E-1000030")`` USD is
+    rejected. Trailing zeros do not count (JPY "100.00").
 ``currency``
     A three-letter ISO 4217 code with a minor unit (``XAU``, ``XXX`` … are not
     money), case-insensitive, stored upper-case.
-amount precision
-    At most as many decimals as the currency's ISO 4217 exponent: JPY 10.5 is
-    rejected, KWD 1.234 is accepted. Trailing zeros do not count (JPY "100.00").
-``gateway``
-    A non-empty gateway id.
+``gateway`` (and :class:`GatewayConfig` ``gateway_name``)
+    A string of 1–255 characters, not only whitespace, on one line (no
+    newline, tab or other control character); stripped.
+``order_id``, ``customer_id``, ``psp_reference``
+    ``None``, or a string of 1–255 characters, not only whitespace, on one
+    line; kept as given.
+``payment_id``
+    ``None``, an ``int`` from 0 to 2**63-1 (not a ``bool``: ``True`` is not
+    payment 1) or a string as for ``order_id``.
+``token``
+    ``None`` or a string of at most 16384 characters (a wallet payload fits).
+``customer_email``
+    ``None``, ``""`` (none given) or an e-mail address, stripped, checked for
+    syntax only (no DNS lookup): ``local@domain``, the local part a dot-atom
+    of ASCII letters, digits and ``!#$%&'*+/=?^_`{|}~-`` of at most 64
+    characters, the domain two or more DNS labels (internationalised names
+    allowed, checked in IDNA form) whose last is not all digits, 254
+    characters in all. Quoted local parts and IP-literal domains are refused.
+``customer_ip_address``
+    ``None``, ``""`` (none given) or an IPv4 or IPv6 address as
+    :func:`ipaddress.ip_address` reads it, in ASCII, stripped.
+``data`` (and :class:`GatewayConfig` ``connection_params``)
+    Dicts, lists, tuples and sets nested at most 20 levels deep, without a
+    cycle, at most 100000 values in all (a dict or list shared in several
+    places counts each time it appears), integers of at most 64 bits.
+:class:`AddressData`
+    Every field a string on one line; ``""`` means unknown. At most 256
+    characters for names, company, streets and city; 128 for ``city_area``
+    and ``country_area``; 20 for ``postal_code`` (Saleor's limits).
+    ``country`` is an ISO 3166-1 alpha-2 code or ``XK`` (Kosovo, which PSPs
+    take), stripped and upper-cased. ``phone`` is at most 30 characters and
+    plausible, stripped: a ``+`` only first, ASCII digits, spaces and
+    ``( ) . - /``, maybe an extension (``ext``, ``x`` or ``#`` and digits);
+    4–15 digits after a ``+`` (E.164), 4–18 without one.
+:class:`GatewayConfig` secrets
+    A ``connection_params`` value whose key names a secret (``api_key``,
+    ``secret``, ``password``, ``token``, ``bearer``, ``authorization``, any
+    key ending in ``key`` but a public or publishable one …), at any depth and
+    of any type, and any string that is a URL with credentials
+    (``https://user:pw@host``), prints as ``**********`` in ``repr``, ``str``
+    and JSON; :meth:`GatewayConfig.secret` returns it in full.
+``language_code``
+    ``None`` or a language tag such as ``de``, ``de-CH`` or ``pt_BR`` (see
+    :mod:`gateway_plugins.i18n`).
 ``idempotency_key``
     1–64 characters from ``A-Z a-z 0-9 - _ . :`` (64 is Adyen's limit);
     generated when not given, and kept for the life of the object, so retrying
@@ -29,7 +86,7 @@ amount precision
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 from uuid import uuid4
@@ -41,7 +98,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    SecretStr,
     StrictBool,
     ValidationInfo,
     field_validator,
@@ -50,19 +106,29 @@ from pydantic import (
 
 from .actions import CustomerAction
 from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice, outcome_unknown_message
+from .fields import (
+    CountryCode,
+    Email,
+    GatewayId,
+    Identifier,
+    IpAddress,
+    Name,
+    PaymentId,
+    Phone,
+    Token,
+    check_free_form,
+    text_field,
+)
 from .i18n import check_language_tag
-from .money import decimal_places, iso_exponent
+from .money import MAX_MINOR_UNITS, iso_exponent, plain_notation, to_minor_units
 from .scrub import Inspection, inspect
+from .secret_params import SecretValue, hide_secrets, plain, secret_values
 
 _MODEL = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
-#: connection_params keys whose values are wrapped in ``SecretStr`` automatically.
-_SECRET_PARAM = re.compile(
-    r"secret|password|passwd|api_?key|private|token|hmac|signing|signature|credential"
-    r"|transaction_?key",
-    re.IGNORECASE,
-)
+#: Plain decimal notation: ASCII digits, maybe a leading "-" and a fraction.
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class TransactionKind(str, Enum):
@@ -112,13 +178,22 @@ def _parse_amount(value: object) -> Decimal:
         raise ValueError(
             f"must be a Decimal, an int or a decimal string, not {type(value).__name__}"
         )
-    try:
-        amount = Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation:
-        raise ValueError("must be a decimal number such as '10.50'") from None
-    if not amount.is_finite():
+    if isinstance(value, str):
+        text = value.strip(" ")
+        if not _PLAIN_DECIMAL.fullmatch(text):
+            raise ValueError(
+                "must be a decimal string in plain notation such as '10.50': ASCII digits, "
+                "an optional leading '-' and '.'; no exponent, '+', '_' or whitespace inside"
+            )
+        return Decimal(text)
+    if isinstance(value, int):
+        # Decimal() of a huge int takes minutes: bound it first.
+        if abs(value) > MAX_MINOR_UNITS:
+            raise ValueError(f"must be at most {MAX_MINOR_UNITS} in absolute value")
+        return Decimal(value)
+    if not value.is_finite():
         raise ValueError("must be a finite number (NaN and Infinity are not money)")
-    return amount
+    return value
 
 
 def _check_currency(value: object) -> str:
@@ -150,39 +225,19 @@ ReportedAmount = Annotated[Decimal, BeforeValidator(_parse_amount), AfterValidat
 
 
 def _check_precision(amount: Decimal, info: ValidationInfo) -> Decimal:
+    """The amount's decimals and size against its currency, in plain notation."""
     # ``currency`` is declared before ``amount`` so it is validated first.
     currency = info.data.get("currency")
-    if currency is not None:
-        exponent = iso_exponent(currency)
-        places = decimal_places(amount)
-        if places > exponent:
-            raise ValueError(
-                f"too many decimal places ({places}); {currency} allows at most {exponent}"
-            )
-    return amount
+    if currency is None:
+        return amount
+    # AmountPrecisionError or AmountRangeError (ValueErrors) name the currency and rule.
+    to_minor_units(amount, currency)
+    return plain_notation(amount)  # Decimal("1E+3") would print as 1E+3 (to a PSP, too)
 
 
-def _hide_secrets(params: dict[str, Any]) -> dict[str, Any]:
-    """Wrap values under secret-looking keys in ``SecretStr``, at any depth."""
-    hidden: dict[str, Any] = {}
-    for key, item in params.items():
-        if isinstance(item, dict):
-            item = _hide_secrets(item)
-        elif _SECRET_PARAM.search(key) and isinstance(item, str | int):
-            if not isinstance(item, bool):  # a flag like use_hmac=True is no secret
-                item = SecretStr(str(item))
-        hidden[key] = item
-    return hidden
-
-
-def _secret_values(params: dict[str, Any]) -> list[str]:
-    values = []
-    for item in params.values():
-        if isinstance(item, dict):
-            values += _secret_values(item)
-        elif isinstance(item, SecretStr):
-            values.append(item.get_secret_value())
-    return values
+def _check_free_form(value: object) -> object:
+    # Before pydantic copies the dict, so a cycle through the top level is still one.
+    return check_free_form(value) if isinstance(value, dict) else value
 
 
 class _Model(BaseModel):
@@ -200,17 +255,18 @@ class _Model(BaseModel):
 class AddressData(_Model):
     """A postal address (billing or shipping)."""
 
-    first_name: str = ""
-    last_name: str = ""
-    company_name: str = ""
-    street_address_1: str = ""
-    street_address_2: str = ""
-    city: str = ""
-    city_area: str = ""
-    postal_code: str = ""
-    country: str = ""
-    country_area: str = ""
-    phone: str = ""
+    first_name: Annotated[str, text_field(256)] = ""
+    last_name: Annotated[str, text_field(256)] = ""
+    company_name: Annotated[str, text_field(256)] = ""
+    street_address_1: Annotated[str, text_field(256)] = ""
+    street_address_2: Annotated[str, text_field(256)] = ""
+    city: Annotated[str, text_field(256)] = ""
+    city_area: Annotated[str, text_field(128)] = ""
+    postal_code: Annotated[str, text_field(20)] = ""
+    country: CountryCode = ""
+    """ISO 3166-1 alpha-2, upper-cased; ``""`` when unknown."""
+    country_area: Annotated[str, text_field(128)] = ""
+    phone: Phone = ""
 
 
 class CreditCardInfo(_Model):
@@ -235,12 +291,16 @@ class GatewayConfig(_Model):
     ``supported_currencies`` accepts a list or Saleor's comma-separated string
     (``"USD, PLN"``); it may not be empty, since a gateway with no currency can
     take no payment. Values in ``connection_params`` whose key names a secret
-    (``api_key``, ``secret_key``, ``password``, ``hmac_key`` …) are wrapped in
-    ``SecretStr``; pass a ``SecretStr`` yourself for any other key. Secrets show
-    as ``**********`` in ``repr``, ``str`` and JSON; read one with :meth:`secret`.
+    (``api_key``, ``secret_key``, ``password``, ``hmac_key``, ``bearer`` …), at
+    any depth and of any type, are wrapped in ``SecretStr``, ``SecretBytes`` or
+    ``Secret`` (see :mod:`gateway_plugins.secret_params`), and so is a URL with
+    credentials in it (``https://user:pw@host``) under any key; pass a
+    ``SecretStr`` yourself for any other key. Secrets show as ``**********`` in
+    ``repr``, ``str`` and JSON; read one with :meth:`secret` or
+    :meth:`secret_text`.
     """
 
-    gateway_name: str = Field(min_length=1)
+    gateway_name: Name
     auto_capture: bool = True
     supported_currencies: tuple[str, ...]
     connection_params: dict[str, Any] = Field(default_factory=dict)
@@ -260,19 +320,40 @@ class GatewayConfig(_Model):
             return codes
         return value
 
+    _check_free_form = field_validator("connection_params", mode="before")(_check_free_form)
+
     @field_validator("connection_params", mode="after")
     @classmethod
     def _hide_secrets(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return _hide_secrets(value)
+        return hide_secrets(value)
 
-    def secret(self, name: str) -> str:
-        """The plain value of a secret connection parameter (``KeyError`` if absent)."""
-        value = self.connection_params[name]
-        return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+    def secret(self, name: str) -> SecretValue:
+        """The plain value of connection parameter ``name``, hidden or not (``KeyError`` if absent).
+
+        Text for a ``str`` or a number, ``bytes`` for bytes, a tuple for a list
+        or tuple (e.g. rotated webhook secrets), a dict for a dict.
+        """
+        return plain(self.connection_params[name])
+
+    def secret_text(self, name: str) -> str:
+        """:meth:`secret` as text (``bytes`` decoded as UTF-8).
+
+        ``KeyError`` if absent; ``ValueError`` naming the parameter, never its
+        value, if it is a list, a dict or bytes that are not UTF-8.
+        """
+        value = self.secret(name)
+        if isinstance(value, bytes):
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(f"connection_params.{name} must be UTF-8 text") from None
+        if not isinstance(value, str):
+            raise ValueError(f"connection_params.{name} must be text, not a {type(value).__name__}")
+        return value
 
     def secret_values(self) -> list[str]:
-        """Every secret value, for scrubbers that must hide them."""
-        return _secret_values(self.connection_params)
+        """Every secret value as text (lists flattened, bytes decoded), for scrubbers."""
+        return secret_values(self.connection_params)
 
 
 class PaymentData(_Model):
@@ -283,31 +364,26 @@ class PaymentData(_Model):
     and are left out of ``repr``.
     """
 
-    gateway: str
+    gateway: GatewayId
     currency: CurrencyCode
     amount: PositiveAmount
-    payment_id: int | str | None = None
-    order_id: str | None = None
+    payment_id: PaymentId = None
+    order_id: Identifier = None
     billing: AddressData | None = None
     shipping: AddressData | None = None
-    customer_ip_address: str | None = None
-    customer_email: str | None = None
-    token: str | None = Field(default=None, repr=False)
-    customer_id: str | None = None
+    customer_ip_address: IpAddress = None
+    customer_email: Email = None
+    token: Token = Field(default=None, repr=False)
+    customer_id: Identifier = None
     reuse_source: bool = False
     data: dict[str, Any] = Field(default_factory=dict, repr=False)
-    psp_reference: str | None = None
+    psp_reference: Identifier = None
     idempotency_key: str = Field(default_factory=lambda: uuid4().hex)
     language_code: str | None = None
     """The shopper's language (``de``, ``de-CH``, ``pt_BR``): the language of a failure's
     ``error``. ``None`` is English; see :mod:`gateway_plugins.i18n` for the fallbacks."""
 
-    @field_validator("gateway", mode="before")
-    @classmethod
-    def _check_gateway(cls, value: object) -> object:
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError("must be a non-empty gateway id")
-        return value.strip()
+    _check_free_form = field_validator("data", mode="before")(_check_free_form)
 
     @field_validator("idempotency_key")
     @classmethod

@@ -13,19 +13,36 @@ krónur::
 
 Nothing is ever rounded: an amount with more decimals than the wire format
 allows is an input error (:class:`AmountPrecisionError`).
+
+Every amount must fit a PSP's signed 64-bit integer in minor units: at most
+:data:`MAX_MINOR_UNITS` (2**63-1) either side of zero, so at most
+92233720368547758.07 USD or 9223372036854775807 JPY (:class:`AmountRangeError`).
+The bound is checked from the amount's exponent before any arithmetic, so no
+input (``Decimal("1E+999999")``, a million-digit ``int``) makes a conversion
+slow, and the conversions raise nothing but ``ValueError`` and ``TypeError``
+subclasses whose text never repeats the amount.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import MAX_PREC, Context, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from functools import cache
 
 from iso4217 import Currency
 
-#: Scaling by a power of ten must never round, whatever the amount's size.
-_EXACT = Context(prec=MAX_PREC)
+#: Scaling by a power of ten must never round (nor flush a tiny amount to zero).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+#: The most minor units an amount may have, either side of zero: a PSP's signed 64-bit integer.
+MAX_MINOR_UNITS = 2**63 - 1
+#: Digits of :data:`MAX_MINOR_UNITS`: an amount of ``10**_MAX_DIGITS`` minor units never fits.
+_MAX_DIGITS = len(str(MAX_MINOR_UNITS))
+#: The largest exponent a wire format may have: with more, not even 1 major unit fits.
+MAX_EXPONENT = _MAX_DIGITS - 1
+#: ``Decimal("1")``, ``Decimal("0.1")`` … for every exponent a wire format may have.
+_QUANTUM = [Decimal(1).scaleb(-places, context=_EXACT) for places in range(MAX_EXPONENT + 1)]
 
 
 class CurrencyError(ValueError):
@@ -36,7 +53,10 @@ class AmountPrecisionError(ValueError):
     """The amount has more decimals than the currency (or the PSP) allows."""
 
 
-@cache
+class AmountRangeError(ValueError):
+    """The amount does not fit a PSP's signed 64-bit integer of minor units."""
+
+
 def iso_exponent(currency: str) -> int:
     """The ISO 4217 minor-unit exponent of ``currency`` (``"JPY"`` → 0, ``"KWD"`` → 3).
 
@@ -52,7 +72,11 @@ def iso_exponent(currency: str) -> int:
         and currency.isalpha()
     ):
         raise CurrencyError("currency must be a three-letter ISO 4217 code such as 'USD'")
-    code = currency.upper()
+    return _iso_exponent(currency.upper())
+
+
+@cache  # keyed by valid upper-case codes only, so it stays small
+def _iso_exponent(code: str) -> int:
     try:
         exponent = Currency(code).exponent
     except ValueError:
@@ -63,10 +87,32 @@ def iso_exponent(currency: str) -> int:
 
 
 def decimal_places(amount: Decimal) -> int:
-    """How many decimals ``amount`` really has (``Decimal("1.50")`` → 1, ``"100"`` → 0)."""
-    exponent = amount.normalize().as_tuple().exponent
-    assert isinstance(exponent, int), "only finite amounts have decimal places"
-    return max(0, -exponent)
+    """How many decimals ``amount`` really has (``Decimal("1.50")`` → 1, ``"100"`` → 0).
+
+    Exact for every finite ``Decimal``: no context rounds a long amount or
+    flushes a tiny one to zero (``Decimal("1E-1000030")`` has 1000030).
+    """
+    _, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError("only a finite amount has decimal places")
+    significant = len(digits)
+    while significant and digits[significant - 1] == 0:
+        significant -= 1
+    if not significant:  # zero, however written
+        return 0
+    return max(0, -(exponent + len(digits) - significant))
+
+
+def plain_notation(amount: Decimal) -> Decimal:
+    """``amount`` so that it prints without an exponent, when it has whole units or is zero.
+
+    ``Decimal("1E+3")`` → ``Decimal("1000")``, ``Decimal("0E-9")`` → ``Decimal("0")``;
+    anything else is returned as it is (``Decimal("10.50")`` keeps its zero).
+    """
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and (exponent > 0 or (amount.is_zero() and exponent < -6)):
+        return amount.quantize(_QUANTUM[0], context=_EXACT)
+    return amount
 
 
 @dataclass(frozen=True)
@@ -83,8 +129,11 @@ class WireFormat:
     precision: int
 
     def __post_init__(self) -> None:
-        if not 0 <= self.precision <= self.exponent:
-            raise ValueError("WireFormat needs 0 <= precision <= exponent")
+        for value in (self.exponent, self.precision):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError("WireFormat exponent and precision must be ints")
+        if not 0 <= self.precision <= self.exponent <= MAX_EXPONENT:
+            raise ValueError(f"WireFormat needs 0 <= precision <= exponent <= {MAX_EXPONENT}")
 
 
 class MinorUnits:
@@ -96,49 +145,73 @@ class MinorUnits:
 
     def __init__(self, deviations: Mapping[str, WireFormat | int] | None = None) -> None:
         self._deviations: dict[str, WireFormat] = {}
+        if deviations is not None and not isinstance(deviations, Mapping):
+            raise TypeError("deviations must be a mapping of currency code to WireFormat")
         for code, fmt in (deviations or {}).items():
             iso_exponent(code)  # reject typos in a plugin's table early
-            if isinstance(fmt, bool):
-                raise TypeError(f"deviation for {code} must be a WireFormat or an int")
-            if isinstance(fmt, int):
+            if isinstance(fmt, int) and not isinstance(fmt, bool):
                 fmt = WireFormat(exponent=fmt, precision=fmt)
+            if not isinstance(fmt, WireFormat):
+                raise TypeError(f"deviation for {code.upper()} must be a WireFormat or an int")
             self._deviations[code.upper()] = fmt
 
     def wire_format(self, currency: str) -> WireFormat:
         """The exponent and precision used for ``currency``."""
-        code = currency.upper()
-        fmt = self._deviations.get(code)
-        if fmt is None:
-            exponent = iso_exponent(code)
-            fmt = WireFormat(exponent=exponent, precision=exponent)
-        return fmt
+        exponent = iso_exponent(currency)  # CurrencyError for anything but an ISO code
+        fmt = self._deviations.get(currency.upper())
+        return fmt if fmt is not None else WireFormat(exponent=exponent, precision=exponent)
 
     def exponent(self, currency: str) -> int:
         """The power of ten between major and minor units for ``currency``."""
         return self.wire_format(currency).exponent
 
     def to_minor(self, amount: Decimal, currency: str) -> int:
-        """``Decimal("10.50")`` USD → ``1050``; raises if ``amount`` is too precise."""
-        if not isinstance(amount, Decimal) or not amount.is_finite():
-            raise TypeError(f"amount must be a finite Decimal, got {amount!r}")
+        """``Decimal("10.50")`` USD → ``1050``.
+
+        Raises :class:`AmountPrecisionError` if ``amount`` has more decimals than
+        the wire format allows, :class:`AmountRangeError` if it does not fit
+        :data:`MAX_MINOR_UNITS`, ``TypeError`` if it is no finite ``Decimal``.
+        """
+        if not isinstance(amount, Decimal):
+            raise TypeError(f"amount must be a Decimal, not {type(amount).__name__}")
+        if not amount.is_finite():
+            raise TypeError("amount must be a finite Decimal, not NaN or Infinity")
         fmt = self.wire_format(currency)
-        places = decimal_places(amount)
-        if places > fmt.precision:
+        code = currency.upper()
+        # adjusted() is the power of ten of the leading digit: a cheap bound that
+        # keeps Decimal("1E+999999") away from the arithmetic below.
+        if not amount.is_zero() and amount.adjusted() + fmt.exponent >= _MAX_DIGITS:
+            raise self._out_of_range(code)
+        exact = amount.quantize(_QUANTUM[fmt.precision], context=_EXACT)
+        if exact != amount:
+            # Counting the places is linear in the digits, but this is the error path.
+            places = decimal_places(amount)
             raise AmountPrecisionError(
-                f"amount {amount} {currency.upper()} has {places} decimal places; "
-                f"at most {fmt.precision} allowed"
+                f"too many decimal places ({places}); {code} allows at most {fmt.precision}"
             )
-        return int(amount.scaleb(fmt.exponent, context=_EXACT))
+        minor = int(exact.scaleb(fmt.exponent, context=_EXACT))
+        if abs(minor) > MAX_MINOR_UNITS:
+            raise self._out_of_range(code)
+        return minor
 
     def from_minor(self, value: int, currency: str) -> Decimal:
-        """``1050`` USD → ``Decimal("10.50")``."""
+        """``1050`` USD → ``Decimal("10.50")``; :class:`AmountRangeError` beyond 64 bits."""
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"minor units must be an int, got {value!r}")
+            raise TypeError(f"minor units must be an int, not {type(value).__name__}")
         exponent = self.exponent(currency)
+        if abs(value) > MAX_MINOR_UNITS:  # before Decimal(): a huge int converts slowly
+            raise self._out_of_range(currency.upper())
         return (
             Decimal(value)
             .scaleb(-exponent, context=_EXACT)
-            .quantize(Decimal(1).scaleb(-exponent), context=_EXACT)
+            .quantize(_QUANTUM[exponent], context=_EXACT)
+        )
+
+    def _out_of_range(self, code: str) -> AmountRangeError:
+        largest = Decimal(MAX_MINOR_UNITS).scaleb(-self.exponent(code), context=_EXACT)
+        return AmountRangeError(
+            f"amount out of range: {code} amounts must be within ±{largest} "
+            f"({MAX_MINOR_UNITS} minor units, a PSP's signed 64-bit integer)"
         )
 
 

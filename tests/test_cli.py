@@ -264,7 +264,12 @@ def test_amount_is_passed_as_given(capsys: pytest.CaptureFixture[str]) -> None:
     ("options", "extra", "message"),
     [
         ({"amount": "0"}, [], "amount: must be greater than zero for a money operation"),
-        ({"amount": "ten"}, [], "amount: must be a decimal number such as '10.50'"),
+        (
+            {"amount": "ten"},
+            [],
+            "amount: must be a decimal string in plain notation such as '10.50': ASCII digits, "
+            "an optional leading '-' and '.'; no exponent, '+', '_' or whitespace inside",
+        ),
         *[
             (
                 {"amount": amount},

@@ -119,7 +119,7 @@ def test_every_problem_is_reported_once_naming_file_gateway_and_field() -> None:
         "gw.toml: gateway 'bad': configuration.connection_params.broken: "
         "an unclosed ${ (write references as ${NAME})",
         "gw.toml: gateway 'bad': plugin: must be a string, not an integer",
-        "gw.toml: gateway 'bad': configuration.gateway_name: must not be empty",
+        "gw.toml: gateway 'bad': configuration.gateway_name: must not be empty or only whitespace",
         "gw.toml: gateway 'bad': configuration.supported_currencies: "
         "'XYZ' is not an ISO 4217 currency code",
         "gw.toml: gateway 'bad': configuration.mode: unknown field; a configuration takes "

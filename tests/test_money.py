@@ -1,17 +1,22 @@
 """ISO 4217 exponents and Decimal <-> minor-unit conversion (gateway_plugins.money)."""
 
-from decimal import Decimal
+import time
+from decimal import Decimal, Inexact, localcontext
 
 import pytest
 from iso4217 import Currency
 
 from gateway_plugins.money import (
+    MAX_MINOR_UNITS,
     AmountPrecisionError,
+    AmountRangeError,
     CurrencyError,
     MinorUnits,
     WireFormat,
+    decimal_places,
     from_minor_units,
     iso_exponent,
+    plain_notation,
     to_minor_units,
 )
 
@@ -168,15 +173,6 @@ def test_round_trip_every_payable_currency():
             assert to_minor_units(amount, code) == minor, (code, minor)
 
 
-def test_huge_amount_is_not_silently_rounded():
-    amount = Decimal("123456789012345678901234567.89")
-    try:
-        minor = to_minor_units(amount, "USD")
-    except ValueError:
-        return  # refusing is acceptable; rounding is not
-    assert minor == 12345678901234567890123456789
-
-
 # --- MinorUnits deviations ----------------------------------------------------
 
 
@@ -237,3 +233,158 @@ def test_unknown_code_in_deviations_raises(code):
 def test_wire_format_invalid(exponent, precision):
     with pytest.raises(ValueError):
         WireFormat(exponent=exponent, precision=precision)
+
+
+def test_widest_wire_format_still_bounded():
+    units = MinorUnits({"USD": WireFormat(exponent=18, precision=18)})
+    assert units.to_minor(Decimal(9), "USD") == 9 * 10**18
+    with pytest.raises(AmountRangeError, match="USD amounts must be within"):
+        units.to_minor(Decimal(10), "USD")
+
+
+# --- bounds and hostile input (issue 9) ----------------------------------------
+
+USD_MAX = Decimal("92233720368547758.07")
+
+
+@pytest.mark.parametrize(
+    ("amount", "code", "minor"),
+    [
+        (USD_MAX, "USD", MAX_MINOR_UNITS),
+        (-USD_MAX, "USD", -MAX_MINOR_UNITS),
+        (Decimal(MAX_MINOR_UNITS), "JPY", MAX_MINOR_UNITS),
+        (Decimal("922337203685477.5807"), "CLF", MAX_MINOR_UNITS),
+    ],
+)
+def test_largest_amount_fits_64_bits(amount, code, minor):
+    assert to_minor_units(amount, code) == minor
+    assert from_minor_units(minor, code) == amount
+
+
+@pytest.mark.parametrize(
+    ("amount", "code"),
+    [
+        (USD_MAX + Decimal("0.01"), "USD"),
+        (Decimal(MAX_MINOR_UNITS + 1), "JPY"),
+        (Decimal("1E+17"), "USD"),
+        (Decimal("-1E+19"), "JPY"),
+        (Decimal("123456789012345678901234567.89"), "USD"),
+        (Decimal("1E+999990"), "USD"),  # one conversion took 24 s
+        (Decimal("1E+999999999"), "USD"),  # raised decimal.Overflow
+        pytest.param(Decimal("9" * 100_000), "JPY", id="100000 nines"),
+    ],
+)
+def test_amount_beyond_64_bits_refused_quickly(amount, code):
+    started = time.perf_counter()
+    with pytest.raises(AmountRangeError, match=rf"{code} amounts must be within ±") as exc_info:
+        to_minor_units(amount, code)
+    assert time.perf_counter() - started < 0.5
+    assert str(amount) not in str(exc_info.value)
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        Decimal("1E-1000030"),  # was flushed to zero: 0 minor units
+        Decimal("1E-999999999"),
+        Decimal("1.00000000000000000000000000001"),  # was rounded to 28 digits: 100
+        pytest.param(Decimal("0." + "0" * 100_000 + "1"), id="1E-100001"),
+    ],
+)
+def test_tiny_fractions_refused_not_flushed_to_zero(amount):
+    with pytest.raises(AmountPrecisionError, match=r"decimal places \(\d+\); USD allows at most 2"):
+        to_minor_units(amount, "USD")
+
+
+@pytest.mark.parametrize(
+    ("amount", "places"),
+    [
+        ("1.00000000000000000000000000001", 29),
+        ("1E-1000030", 1000030),
+        ("1.50", 1),
+        ("100", 0),
+        ("1E+5", 0),
+        ("0E-10", 0),
+        ("-0.000", 0),
+    ],
+)
+def test_decimal_places_exact(amount, places):
+    assert decimal_places(Decimal(amount)) == places
+
+
+def test_long_trailing_zeros_convert():
+    assert to_minor_units(Decimal("10.5" + "0" * 100_000), "USD") == 1050
+
+
+@pytest.mark.parametrize(
+    "minor",
+    [MAX_MINOR_UNITS + 1, -MAX_MINOR_UNITS - 1, 10**1_000_000],
+    ids=["max+1", "-max-1", "10**1000000"],  # a Decimal() of the last took 43 s
+)
+def test_from_minor_beyond_64_bits_refused_quickly(minor):
+    started = time.perf_counter()
+    with pytest.raises(AmountRangeError, match="USD amounts must be within"):
+        from_minor_units(minor, "USD")
+    assert time.perf_counter() - started < 0.5
+
+
+def test_range_error_is_value_error():
+    assert issubclass(AmountRangeError, ValueError)
+
+
+@pytest.mark.parametrize("currency", [None, 840, ["USD"], {"USD"}, b"USD", "١٢٣"])
+def test_non_string_currency_is_a_currency_error(currency):
+    with pytest.raises(CurrencyError, match="three-letter ISO 4217 code"):
+        to_minor_units(Decimal(1), currency)
+    with pytest.raises(CurrencyError, match="three-letter ISO 4217 code"):
+        from_minor_units(1, currency)
+
+
+@pytest.mark.parametrize(
+    "amount", [object(), [Decimal(1)], "9" * 10_000], ids=["object", "list", "str"]
+)
+def test_type_error_names_the_type_not_the_value(amount):
+    with pytest.raises(TypeError, match=f"not {type(amount).__name__}") as exc_info:
+        to_minor_units(amount, "USD")
+    assert len(str(exc_info.value)) < 100
+
+
+def test_conversion_ignores_the_callers_decimal_context():
+    with localcontext() as context:
+        context.prec = 3
+        context.traps[Inexact] = True
+        assert to_minor_units(Decimal("12345.67"), "USD") == 1234567
+        assert from_minor_units(1234567, "USD") == Decimal("12345.67")
+
+
+@pytest.mark.parametrize(
+    ("deviations", "error"),
+    [
+        ("ISK", TypeError),
+        ([("ISK", 2)], TypeError),
+        ({"ISK": "2"}, TypeError),
+        ({"ISK": 2.0}, TypeError),
+        ({"ISK": 19}, ValueError),
+        ({"ISK": WireFormat(exponent=2, precision=0)}, None),
+    ],
+)
+def test_minor_units_table_checked(deviations, error):
+    if error is None:
+        assert MinorUnits(deviations).exponent("ISK") == 2
+    else:
+        with pytest.raises(error):
+            MinorUnits(deviations)
+
+
+@pytest.mark.parametrize(("exponent", "precision"), [("2", 2), (2, True), (2.0, 1)])
+def test_wire_format_needs_ints(exponent, precision):
+    with pytest.raises(TypeError, match="must be ints"):
+        WireFormat(exponent=exponent, precision=precision)
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [("1E+3", "1000"), ("0E-9", "0"), ("-0E-12", "-0"), ("10.50", "10.50"), ("0.00", "0.00")],
+)
+def test_plain_notation(amount, text):
+    assert str(plain_notation(Decimal(amount))) == text

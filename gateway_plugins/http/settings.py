@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic import SecretStr
+
 #: The longest any timeout may be. A payment call that holds a host's thread
 #: longer than five minutes is a fault, whatever the PSP is doing.
 MAX_TIMEOUT = 300.0
@@ -55,6 +57,8 @@ def check_base_url(value: object, field: str) -> str:
     their own, and a URL ends up in logs); no query or fragment (paths are
     appended); no spaces or control characters. ``field`` names the parameter.
     """
+    if isinstance(value, SecretStr):  # GatewayConfig hides a URL with credentials in it
+        value = value.get_secret_value()
     if not isinstance(value, str) or not value:
         raise ValueError(f"{field} must be an https:// URL")
     if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):

@@ -53,7 +53,7 @@ class AdyenSettings:
 def _required_secret(config: GatewayConfig, name: str) -> str:
     if name not in config.connection_params:
         raise ValueError(f"connection_params.{name} is required (Adyen API key, X-API-Key)")
-    value = config.secret(name).strip()
+    value = config.secret_text(name).strip()
     if not value:
         raise ValueError(f"connection_params.{name} must not be empty")
     return value
@@ -93,7 +93,7 @@ def _pool_size(params: Mapping[str, Any]) -> int:
 def _hmac_key(config: GatewayConfig) -> bytes | None:
     if "hmac_key" not in config.connection_params:
         return None
-    text = config.secret("hmac_key").strip()
+    text = config.secret_text("hmac_key").strip()
     try:
         key = bytes.fromhex(text)
     except ValueError:

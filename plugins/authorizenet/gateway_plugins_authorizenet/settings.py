@@ -74,12 +74,12 @@ class Settings:
             raise ValueError("connection_params.api_login_id is required (the API Login ID)")
         if len(login.strip()) > 25:
             raise ValueError("connection_params.api_login_id is at most 25 characters")
-        if "transaction_key" not in params or not config.secret("transaction_key").strip():
+        if "transaction_key" not in params or not config.secret_text("transaction_key").strip():
             raise ValueError("connection_params.transaction_key is required (the Transaction Key)")
         signature = params.get("signature_key")
         return cls(
             api_login_id=login.strip(),
-            transaction_key=SecretStr(config.secret("transaction_key").strip()),
+            transaction_key=SecretStr(config.secret_text("transaction_key").strip()),
             endpoint=_endpoint(params),
             timeouts=Timeouts.from_params(params),
             pool_size=_integer(params, "pool_size", 10, low=1, high=1000),
@@ -90,7 +90,9 @@ class Settings:
                 low=0,
                 high=MAX_DUPLICATE_WINDOW,
             ),
-            signature_key=None if signature is None else SecretStr(config.secret("signature_key")),
+            signature_key=None
+            if signature is None
+            else SecretStr(config.secret_text("signature_key")),
         )
 
     def authentication(self) -> dict[str, str]:

@@ -89,7 +89,7 @@ def verified_update(
     given = headers.get(SIGNATURE_HEADER)
     if not given:
         raise NotificationRejected(gateway_id, f"the {SIGNATURE_HEADER} header is missing")
-    expected = sign(body, config.secret(SECRET_PARAM))
+    expected = sign(body, config.secret_text(SECRET_PARAM))
     # Bytes, not str: compare_digest refuses non-ASCII text, which a forger may send.
     if not hmac.compare_digest(expected.encode(), given.strip().lower().encode("utf-8", "replace")):
         raise NotificationRejected(gateway_id, "the signature does not match the body")

@@ -34,7 +34,7 @@ class StripeSettings:
         if "secret_key" not in params:
             raise ValueError("connection_params.secret_key is required (sk_test_… or sk_live_…)")
         return cls(
-            secret_key=config.secret("secret_key"),
+            secret_key=config.secret_text("secret_key"),
             base_url=check_base_url(_base_url(params), "connection_params.base_url"),
             timeouts=Timeouts.from_params(params),
             pool_size=_pool_size(params),

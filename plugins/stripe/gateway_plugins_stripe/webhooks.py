@@ -112,7 +112,7 @@ class WebhookSettings:
         params = config.connection_params
         secret = None
         if SECRET_PARAM in params:
-            secret = config.secret(SECRET_PARAM).strip()
+            secret = config.secret_text(SECRET_PARAM).strip()
             # Never repeat the value: it is what proves webhooks genuine.
             if not secret.startswith("whsec_"):
                 raise ValueError(

@@ -5,9 +5,10 @@ The command line may carry card data anywhere: ``--token 4111…`` on purpose,
 (12–19 digits passing the Luhn check, even inside other text) and the token
 are hidden in all output, logs and error messages, and so are the secrets of a
 configuration file. Messages on stderr are also scrubbed of any card number.
-On stdout, PSP references (``transaction_id``, ``psp_reference``) stay readable
-unless they equal a hidden value: Adyen's 16-digit references pass the Luhn check
-one time in ten.
+On stdout, PSP references (``transaction_id``, ``psp_reference``) are scrubbed
+by the library's rule for references, so that Adyen's 16-digit ones stay
+readable (they pass the Luhn check one time in ten), unless they hold a hidden
+value.
 """
 
 from __future__ import annotations

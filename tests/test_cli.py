@@ -1,13 +1,14 @@
 """Tests of the ``gateway-plugins`` command (:mod:`gateway_plugins.cli`).
 
-Most tests call ``main`` in-process with a manager built from plugins defined
-here. A few run the real command in a subprocess, discovering a plugin
+Most tests call ``main`` in-process with a manager built from the plugins in
+``tests/cli_gateways.py``. A few run the real command in a subprocess, discovering a plugin
 published through a ``.dist-info`` directory on ``PYTHONPATH``. Tests marked
 with ``importorskip("gateway_plugins_dummy")`` use the installed dummy gateway.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -20,130 +21,26 @@ from typing import Any
 import pydantic
 import pytest
 
-from gateway_plugins import (
-    ActionKind,
-    Capability,
-    CustomerAction,
-    ErrorCode,
-    GatewayConfig,
-    GatewayInfo,
-    GatewayResponse,
-    NormalizedError,
-    PaymentData,
-    PluginManager,
-    RetryAdvice,
-    TransactionKind,
-    __version__,
-    hookimpl,
+from gateway_plugins import PluginManager, __version__
+from gateway_plugins.cli import PROG, main
+from gateway_plugins.cli.console import Console, secrets_in
+from gateway_plugins.cli.payments import validation_message
+from tests.cli_gateways import (
+    CARD_3DS,
+    CARD_DECLINED,
+    CARD_OK,
+    ECHOED_TOKEN,
+    TOKEN_EXPONENT,
+    TOKEN_INTERRUPT,
+    TOKEN_UNKNOWN,
+    TOKEN_UNKNOWN_NO_KEY,
+    make_manager,
 )
-from gateway_plugins.cli import PROG, _validation_message, main
-from gateway_plugins.discovery import BrokenPlugin
-
-CARD_OK = "4111111111111111"
-CARD_DECLINED = "4000000000000002"
-CARD_3DS = "4000000000003220"
-#: Not a card number, so only the CLI's own redaction can hide it.
-ECHOED_TOKEN = "tok_secret_echo_me"
-
-plugin_log = logging.getLogger("cli_test_plugin")
 
 
-def _respond(payment: PaymentData, kind: TransactionKind) -> GatewayResponse:
-    """What the test gateway answers, chosen by the token like a sandbox does."""
-    token = payment.token or ""
-    plugin_log.info("charging %s", payment.amount)
-    if token == CARD_DECLINED:
-        error = NormalizedError(ErrorCode.DECLINED, RetryAdvice.DO_NOT_RETRY, "card_declined", None)
-        return GatewayResponse.failure(payment, kind, error)
-    if token == CARD_3DS:
-        return GatewayResponse.success(
-            payment,
-            TransactionKind.ACTION_TO_CONFIRM,
-            "t-3ds",
-            action_required=True,
-            action_required_data=CustomerAction(
-                kind=ActionKind.THREE_D_SECURE, psp_reference="t-3ds", url="https://acs.example/3ds"
-            ),
-        )
-    if token == ECHOED_TOKEN:
-        # A careless plugin: puts the token into everything the CLI prints or logs.
-        plugin_log.warning("got token %s", token)
-        return GatewayResponse.success(
-            payment, kind, f"t-{token}", raw_response={"token": token, token: "key"}
-        )
-    return GatewayResponse.success(payment, kind, "t-1")
-
-
-class CliGateway:
-    """A gateway with authorize, for most tests."""
-
-    @hookimpl
-    def gateway_info(self) -> GatewayInfo:
-        return GatewayInfo(
-            id="cli",
-            name="CLI Test Gateway",
-            default_config=GatewayConfig(gateway_name="CLI", supported_currencies="USD, JPY"),
-            capabilities=frozenset({Capability.IDEMPOTENCY}),
-        )
-
-    @hookimpl
-    def process_payment(self, payment_information: PaymentData) -> GatewayResponse:
-        return _respond(payment_information, TransactionKind.CAPTURE)
-
-    @hookimpl
-    def authorize(self, payment_information: PaymentData) -> GatewayResponse:
-        return _respond(payment_information, TransactionKind.AUTH)
-
-
-class MinimalGateway:
-    """A gateway with only the required hooks: no authorize."""
-
-    @hookimpl
-    def gateway_info(self) -> GatewayInfo:
-        return GatewayInfo(
-            id="minimal",
-            name="Minimal",
-            default_config=GatewayConfig(gateway_name="Minimal", supported_currencies="EUR"),
-        )
-
-    @hookimpl
-    def process_payment(self, payment_information: PaymentData) -> GatewayResponse:
-        return _respond(payment_information, TransactionKind.CAPTURE)
-
-
-class InactiveGateway(MinimalGateway):
-    """A gateway switched off in its configuration."""
-
-    @hookimpl
-    def gateway_info(self) -> GatewayInfo:
-        config = GatewayConfig(gateway_name="Off", supported_currencies="USD", active=False)
-        return GatewayInfo(id="off", name="Switched Off", default_config=config)
-
-
-class Audit:
-    """A non-gateway plugin watching payments."""
-
-    @hookimpl(trylast=True)
-    def process_payment(self, previous_value: GatewayResponse | None) -> GatewayResponse | None:
-        return previous_value
-
-
-class _ManagerWithBroken(PluginManager):
-    """A manager reporting a broken plugin without having to install one."""
-
-    @property
-    def broken_plugins(self) -> list[BrokenPlugin]:
-        return [BrokenPlugin("ghost", "ghost-dist", "0.9", "import", "ModuleNotFoundError: ghost")]
-
-
-def make_manager() -> PluginManager:
-    """The manager the in-process tests use instead of discovering installed plugins."""
-    manager = _ManagerWithBroken(discover=False)
-    manager.register(CliGateway(), "cli-plugin", distribution=("cli-test-dist", "1.2.3"))
-    manager.register(MinimalGateway(), "minimal-plugin")
-    manager.register(InactiveGateway(), "off-plugin")
-    manager.register(Audit(), "audit")
-    return manager
+@pytest.fixture(autouse=True)
+def no_default_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GATEWAY_PLUGINS_CONFIG", raising=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -170,7 +67,8 @@ def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]
     assert status == 0
     assert err == ""
     data = json.loads(out)
-    assert set(data) == {"plugins", "broken"}
+    assert set(data) == {"plugins", "broken", "problems"}
+    assert data["problems"] == []
     plugins = {plugin["name"]: plugin for plugin in data["plugins"]}
     assert plugins["cli-plugin"] == {
         "name": "cli-plugin",
@@ -178,8 +76,9 @@ def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]
         "version": "1.2.3",
         "gateway_id": "cli",
         "gateway_name": "CLI Test Gateway",
+        "label": None,
         "currencies": ["USD", "JPY"],
-        "capabilities": ["idempotency"],
+        "capabilities": ["idempotency", "three_d_secure", "void"],
         "status": "active",
     }
     assert plugins["off-plugin"]["status"] == "inactive"
@@ -196,29 +95,33 @@ def test_list_json_reports_plugins_and_broken(capsys: pytest.CaptureFixture[str]
     ]
 
 
-def test_list_plain_is_an_aligned_table(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_plain_is_one_block_per_plugin(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "list")
 
     assert status == 0
-    lines = out.splitlines()
-    header = lines[0]
-    assert header.split() == [
-        "PLUGIN", "DISTRIBUTION", "VERSION", "GATEWAY", "NAME",
-        "CURRENCIES", "CAPABILITIES", "STATUS",
-    ]  # fmt: skip
-    cli_row = next(line for line in lines if line.startswith("cli-plugin "))
-    # Aligned: every column starts where its header does.
-    for column, value in [("GATEWAY", "cli"), ("CURRENCIES", "USD, JPY"), ("STATUS", "active")]:
-        assert cli_row[header.index(column) :].startswith(value)
-    audit_row = next(line for line in lines if line.startswith("audit "))
-    assert audit_row[header.index("GATEWAY") :].startswith("- ")
-    assert "Broken plugins:" in lines
-    assert any("ghost" in line and "ModuleNotFoundError: ghost" in line for line in lines)
-    assert all(line == line.rstrip() for line in lines)
+    blocks = out.split("\n\n")
+    assert blocks[0].splitlines() == [
+        "audit",
+        "  gateway:      none: takes part in every gateway's calls",
+    ]
+    assert blocks[1].splitlines() == [
+        "cli-plugin (cli-test-dist 1.2.3)",
+        "  gateway:      cli: CLI Test Gateway",
+        "  status:       active",
+        "  currencies:   USD, JPY",
+        "  capabilities: idempotency, three_d_secure, void",
+    ]
+    assert "  status:       inactive" in blocks[3].splitlines()
+    assert blocks[4] == "Broken plugins:"
+    assert blocks[5].splitlines() == [
+        "ghost (ghost-dist 0.9)",
+        "  failed at:    import",
+        "  reason:       ModuleNotFoundError: ghost",
+    ]
 
 
 def test_list_with_no_plugins(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["list"], manager_factory=lambda: PluginManager(discover=False))
+    status = main(["list"], manager_factory=lambda **_: PluginManager(discover=False))
 
     assert status == 0
     assert capsys.readouterr().out == "No plugins installed.\n"
@@ -274,7 +177,69 @@ def test_pay_action_required_is_success(capsys: pytest.CaptureFixture[str]) -> N
     assert data["action_required_data"]["kind"] == "three_d_secure"
     status, out, _ = run(capsys, *pay_args(CARD_3DS))
     assert status == 0
-    assert out.splitlines()[0] == "status: action required"
+    assert out.splitlines() == [
+        "status: action required",
+        "kind: action_to_confirm",
+        "amount: 10.00 USD",
+        "transaction_id: t-3ds",
+        "action.kind: three_d_secure",
+        "action.url: https://acs.example/3ds",
+        "action.method: GET",
+        "action.psp_reference: t-3ds",
+        "next: send the shopper to action.url, then: gateway-plugins confirm --gateway cli "
+        "--reference t-3ds --amount 10.00 --currency USD",
+    ]
+
+
+def test_unknown_outcome_exits_3_with_the_key_to_retry_with(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = run(capsys, *pay_args(TOKEN_UNKNOWN), "--idempotency-key", "order-7")
+
+    assert status == 3
+    shown = out.splitlines()
+    assert shown[5].startswith("error: ")  # the shopper's message, whatever its wording
+    assert shown[:5] + shown[6:] == [
+        "status: outcome unknown (neither approved nor declined)",
+        "kind: capture",
+        "amount: 10.00 USD",
+        "transaction_id: -",
+        "error_code: processing_error",
+        "psp_error_code: timeout",
+        "retry_advice: retry_later",
+        "idempotency_key: order-7",
+        "next: the gateway may or may not have acted; it deduplicates retries, so run the "
+        "same command again with --idempotency-key order-7",
+    ]
+    status, out, _ = run(capsys, *pay_args(TOKEN_UNKNOWN_NO_KEY))
+    assert status == 3
+    assert out.splitlines()[-1] == (
+        "next: the gateway may or may not have acted; look the transaction up at the PSP "
+        "before trying again (a blind retry may charge twice)"
+    )
+    status, out, _ = run(capsys, *pay_args(TOKEN_UNKNOWN), "--json")
+    assert status == 3
+    assert json.loads(out)["outcome_unknown"] is True
+
+
+def test_interrupted_call_is_an_unknown_outcome(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, *pay_args(TOKEN_INTERRUPT), "--idempotency-key", "k-1")
+
+    assert (status, out) == (3, "")
+    assert err == (
+        "gateway-plugins: error: interrupted while the gateway was working: the outcome is "
+        "unknown; look the transaction up, or run the same command with --idempotency-key k-1\n"
+    )
+
+
+def test_amounts_are_printed_in_plain_notation(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *pay_args(TOKEN_EXPONENT, amount="1000", currency="JPY"))
+
+    assert status == 0
+    assert "amount: 1000 JPY" in out.splitlines()
+    status, out, _ = run(capsys, *pay_args(TOKEN_EXPONENT, amount="1000", currency="JPY"),
+                         "--json")  # fmt: skip
+    assert json.loads(out)["amount"] == "1000"
 
 
 def test_authorize_only_calls_authorize(capsys: pytest.CaptureFixture[str]) -> None:
@@ -305,6 +270,15 @@ def test_amount_is_passed_as_given(capsys: pytest.CaptureFixture[str]) -> None:
             "amount: must be a decimal string in plain notation such as '10.50': ASCII digits, "
             "an optional leading '-' and '.'; no exponent, '+', '_' or whitespace inside",
         ),
+        *[
+            (
+                {"amount": amount},
+                [],
+                "amount: write it in plain decimal notation such as 1000 or 10.50, "
+                "without an exponent (1e3)",
+            )
+            for amount in ("1e3", "1E3", " 1.5e+2 ", "1e-2", ".5E1")
+        ],
         (
             {"amount": "10.5", "currency": "JPY"},
             [],
@@ -341,6 +315,38 @@ def test_bad_input_is_one_line_and_exit_2(
     assert CARD_OK not in err
 
 
+@pytest.mark.parametrize("token", ["", "   "])
+def test_empty_token_is_bad_input(capsys: pytest.CaptureFixture[str], token: str) -> None:
+    status, out, err = run(capsys, *pay_args(token))
+
+    assert (status, out) == (2, "")
+    assert err == "gateway-plugins: error: --token: must not be empty\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [("capture", "capture"), ("refund", "refund"), ("void", "void"), ("confirm", "capture")],
+)
+def test_reference_commands(capsys: pytest.CaptureFixture[str], command: str, kind: str) -> None:
+    argv = [command, "--gateway", "cli", "--amount", "5", "--currency", "USD", "--reference"]
+
+    status, out, _ = run(capsys, *argv, "t-1")
+    assert status == 0
+    assert out.splitlines()[:2] == ["status: approved", f"kind: {kind}"]
+
+    status, out, _ = run(capsys, *argv, TOKEN_UNKNOWN, "--json")
+    assert status == 3
+    assert json.loads(out)["outcome_unknown"] is True
+
+
+def test_empty_reference_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["capture", "--gateway", "cli", "--reference", " ", "--amount", "1", "--currency", "USD"]
+    status, out, err = run(capsys, *argv)
+
+    assert (status, out) == (2, "")
+    assert err == "gateway-plugins: error: --reference: must not be empty\n"
+
+
 def test_validation_message_without_a_field() -> None:
     class Pair(pydantic.BaseModel):
         low: int
@@ -355,7 +361,7 @@ def test_validation_message_without_a_field() -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         Pair(low=2, high=1)
 
-    assert _validation_message(caught.value) == "low must not exceed high"
+    assert validation_message(caught.value) == "low must not exceed high"
 
 
 # -- pay: the token is never shown ----------------------------------------------
@@ -381,6 +387,65 @@ def test_token_is_not_echoed_in_usage_errors(capsys: pytest.CaptureFixture[str])
     assert "unrecognized arguments" in err
     assert CARD_OK not in out + err
     assert CARD_DECLINED not in out + err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["pay", "--gateway=4111111111111111", "--amount", "1", "--currency", "USD", "--token", "t"],
+        ["pay", "--gateway", "x4111-1111-1111-1111", "--amount", "1", "--currency", "USD",
+         "--token", "t"],
+        ["pay", "--gateway", "cli", "--amount", "4111111111111111", "--currency", "USD",
+         "--token", "t"],
+        ["pay", "--gateway", "cli", "--amount", "1", "--currency", "4111111111111111",
+         "--token", "t"],
+        ["pay", "--gateway", "cli", "--amount", "1", "--currency", "USD", "--token", "t",
+         "--idempotency-key", "key 4111 1111 1111 1111"],
+        ["capture", "--gateway", "nope", "--reference", "4111111111111111", "--amount", "1",
+         "--currency", "USD"],
+        ["refund", "--gateway", "cli", "--reference", "r", "--amount", "1", "--currency", "USD",
+         "--gatway", "4111111111111111"],
+        ["list", "4111111111111111"],
+        ["4111111111111111"],
+        ["--config", "/nowhere/4111111111111111.toml", "list"],
+    ],
+)  # fmt: skip
+def test_no_card_number_from_the_arguments_is_echoed(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status, out, err = run(capsys, *argv)
+
+    assert status in (0, 2)  # a 4111111111111111 USD payment is a payment
+    assert "4111" not in out + err
+
+
+def test_a_card_number_as_gateway_id_is_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["pay", "--gateway=4111111111111111", "--amount", "1", "--currency", "USD"]
+    status, _, err = run(capsys, *argv, "--token", "t")
+
+    assert status == 2
+    assert err == (
+        "gateway-plugins: error: unknown gateway '[REDACTED]'; "
+        "installed gateways: cli, minimal, off\n"
+    )
+
+
+def test_an_internal_error_is_one_scrubbed_line(capsys: pytest.CaptureFixture[str]) -> None:
+    def broken_factory(**_: object) -> PluginManager:
+        raise RuntimeError(f"could not load {CARD_OK}")
+
+    status = main(pay_args(), manager_factory=broken_factory)
+    _, err = capsys.readouterr()
+
+    assert status == 4
+    assert err == (
+        "gateway-plugins: error: internal error: RuntimeError: could not load [REDACTED] "
+        "(a bug: please report it; -v shows the traceback)\n"
+    )
+    status = main(["-v", *pay_args()], manager_factory=broken_factory)
+    _, err = capsys.readouterr()
+    assert "Traceback" in err
+    assert CARD_OK not in err
 
 
 # -- options --------------------------------------------------------------------
@@ -509,6 +574,70 @@ def test_subprocess_pay_exit_codes_and_no_card_number(site: Path) -> None:
         assert CARD_DECLINED not in result.stdout + result.stderr
 
 
+LOADED_MODULES = """
+import json, sys
+from gateway_plugins.cli import main
+status = main(sys.argv[1:])
+names = ("cli_sub_gateway", "gateway_plugins_dummy", "gateway_plugins_stripe", "requests",
+         "gateway_plugins.config_file")
+print(json.dumps({"status": status, "loaded": [n for n in names if n in sys.modules]}))
+"""
+
+
+def loaded_by(*argv: str, site: Path) -> dict[str, Any]:
+    """Run the command in a fresh interpreter; its status and which modules it imported."""
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    env.pop("GATEWAY_PLUGINS_CONFIG", None)
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_MODULES, *argv],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    report: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    report["stderr"] = result.stderr
+    return report
+
+
+def test_a_command_on_one_gateway_loads_only_its_plugin(site: Path) -> None:
+    pay = ["pay", "--amount", "5", "--currency", "USD", "--token", CARD_OK]
+
+    only = loaded_by(*pay, "--gateway", "sub", site=site)
+    every = loaded_by(*pay, "--gateway", "nope", site=site)
+
+    assert (only["status"], only["loaded"]) == (0, ["cli_sub_gateway"])
+    assert only["stderr"] == ""  # the broken plugin beside it was not even tried
+    # No plugin is installed as "nope": every plugin is loaded to name the gateways there are.
+    assert every["status"] == 2
+    assert "cli_sub_gateway" in every["loaded"]
+    assert "could not import plugin 'sub-broken'" in every["stderr"]
+    assert "installed gateways: " in every["stderr"]
+
+
+def test_paying_with_the_dummy_imports_no_other_plugin_nor_requests(site: Path) -> None:
+    pytest.importorskip("gateway_plugins_dummy")
+    pay = ["pay", "--gateway", "dummy", "--amount", "5", "--currency", "USD", "--token", CARD_OK]
+
+    report = loaded_by(*pay, site=site)
+
+    assert (report["status"], report["loaded"]) == (0, ["gateway_plugins_dummy"])
+
+
+def test_a_reader_that_leaves_early_is_no_error(site: Path) -> None:
+    # As in `gateway-plugins pay … | head -1`: the exit status still tells the payment's fate.
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    argv = ["pay", "--gateway", "sub", "--amount", "5", "--currency", "USD", "--token", CARD_OK]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway_plugins.cli", *argv],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # long before the command prints anything
+    err = process.stderr.read().decode()
+    process.stderr.close()
+
+    assert process.wait(timeout=60) == 0
+    assert err == ""
+
+
 def test_console_script_version() -> None:
     script = Path(sys.executable).with_name("gateway-plugins")
     if not script.exists():
@@ -576,3 +705,16 @@ def test_dummy_through_the_real_command() -> None:
         "gateway-plugins: error: amount: too many decimal places (1); JPY allows at most 0\n"
     )
     assert CARD_OK not in result.stdout + result.stderr
+
+
+def test_json_output_hides_card_numbers_inside_numbers() -> None:
+    out = io.StringIO()
+    console = Console(out, io.StringIO(), secrets_in(["--amount", CARD_OK]))
+
+    console.print_json({"minor_units": int(CARD_OK + "00"), "nested": [{"n": 7}], "ok": True})
+
+    assert json.loads(out.getvalue()) == {
+        "minor_units": "[REDACTED]00",
+        "nested": [{"n": 7}],
+        "ok": True,
+    }

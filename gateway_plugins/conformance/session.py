@@ -150,11 +150,11 @@ class Session:
                 "confirm_payment, so the payment can never complete"
             )
         what = f"{operation} of {_amount_text(payment)} (through the manager)"
-        for _ in range(_MAX_ACTIONS):
+        for step in ("confirm", *(f"confirm-{n}" for n in range(2, _MAX_ACTIONS + 1))):
             action = customer_action(response, what)
             action_input = input_for(self.harness.inputs, action, what)
             data = brought_back(action_input, action.psp_reference, True)
-            answer = self.manager.confirm_payment(confirmation(payment, action, data))
+            answer = self.manager.confirm_payment(confirmation(payment, action, data, step))
             what = f"confirm_payment after the shopper completed the {action.kind.value} action"
             response = well_formed(answer, what)
             if not (response.is_success and response.action_required):

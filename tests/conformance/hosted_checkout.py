@@ -13,7 +13,7 @@ break one rule of redirects or of fetch-verified notifications.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from gateway_plugins import (
@@ -339,3 +339,24 @@ class BelievesClaimedStatus(_Broken):
     ) -> tuple[TransactionUpdate, ...]:
         claimed = fields.get("status")
         return super()._updates({**reply, "status": claimed[0]} if claimed else reply, fields)
+
+
+class AlwaysSendsBack(_Broken):
+    """Sends the shopper back to the checkout page however often they pay."""
+
+    def _confirmed(self, payment: PaymentData, reply: Reply) -> GatewayResponse:
+        return super()._confirmed(payment, {**reply, "status": "open"})
+
+
+class AsksTwice(HostedCheckoutGateway):
+    """Not broken: the first confirmation of each payment asks for the shopper again
+    (a second step, as a bank may ask for), the next one answers."""
+
+    gateway_id = "hosted-checkout-two-steps"
+    asked: ClassVar[set[str]] = set()  # the kit makes a plugin per check
+
+    def _confirmed(self, payment: PaymentData, reply: Reply) -> GatewayResponse:
+        if reply["status"] != "open" and reply["id"] not in self.asked:
+            self.asked.add(reply["id"])
+            return super()._confirmed(payment, {**reply, "status": "open"})
+        return super()._confirmed(payment, reply)

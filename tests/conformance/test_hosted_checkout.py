@@ -83,6 +83,26 @@ def test_completing_an_action_needs_an_input_of_its_kind(psp: HostedCheckoutPSP)
     )
 
 
+def test_a_confirmation_asking_for_the_shopper_again_is_completed_again(
+    psp: HostedCheckoutPSP,
+) -> None:
+    report = run_conformance(inputs_for(psp, hosted_checkout.AsksTwice), only=["refund"])
+
+    assert report.result("refund").outcome is Outcome.PASS, report.result("refund").message
+    [payment_id] = psp.payments  # one payment, paid once and confirmed twice
+    assert psp.visits == [(payment_id, True), (payment_id, True)]
+
+
+def test_the_kit_plays_the_shopper_a_few_times_at_most(psp: HostedCheckoutPSP) -> None:
+    report = run_conformance(inputs_for(psp, hosted_checkout.AlwaysSendsBack), only=["refund"])
+
+    assert report.result("refund").message == (
+        "refund: confirm_payment after the shopper completed the redirect action asked for "
+        "customer action again, 3 times in a row"
+    )
+    assert len(psp.visits) == 3
+
+
 def test_a_redirect_to_a_javascript_url_cannot_be_built() -> None:
     for field in ("url", "mobile_url", "voucher_url"):
         with pytest.raises(ValidationError, match=f"{field}\n.*must be an http\\(s\\) URL"):

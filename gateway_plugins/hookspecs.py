@@ -225,14 +225,20 @@ def process_payment(
 def confirm_payment(
     payment_information: PaymentData, previous_value: GatewayResponse | None
 ) -> GatewayResponse | None:
-    """Complete a payment that needed customer action (3-D Secure, redirect).
+    """Complete a payment that needed the shopper (3-D Secure, a redirect, a QR code).
 
     Arguments: ``payment_information`` with ``psp_reference`` naming the pending
-    transaction and ``data`` carrying what the storefront got back from the
-    action; ``previous_value`` as for :func:`authorize`.
+    transaction and ``data`` carrying what the shopper's browser or the PSP's
+    SDK brought back from the action (for a redirect often nothing: many
+    return URLs carry nothing); ``previous_value`` as for :func:`authorize`.
 
     Returns: a response of kind ``auth`` or ``capture`` (per ``auto_capture``)
-    when the action succeeded, a ``declined`` failure when it did not. Or
+    when the PSP says the payment was made, a ``declined`` failure when the
+    shopper failed or gave up; while the payment is still open (the shopper
+    came back without paying, or another step is needed) ``action_to_confirm``
+    with a new ``CustomerAction``, or ``pending`` when the PSP decides later.
+    Ask the PSP: the shopper's return to the shop proves nothing, and ``data``
+    comes from the browser, so pass it to the PSP, never trust it. Or
     ``previous_value`` unchanged when this plugin does not act.
 
     Called: by ``PluginManager.confirm_payment`` after a response with
@@ -267,6 +273,13 @@ def handle_notification(headers: Mapping[str, str], body: bytes) -> Notification
     answer 500 and the PSP retry: parse with
     :func:`gateway_plugins.notification_parsing.load_json`, which rejects
     what no PSP writes (too deep, ``NaN``, not UTF-8) instead.
+
+    A PSP that signs nothing sends a body that only names a payment (Mollie's
+    ``id=tr_…``, PayPal's IPN): verify it by fetching that payment over the
+    PSP's authenticated API and report the status the PSP gives, never one the
+    body claims; reject the notification when the PSP does not know the
+    payment, and raise anything else when the PSP cannot be asked (so that it
+    delivers again). A forged body then changes nothing.
 
     Called: by ``PluginManager.notification(gateway_id, headers, body)`` (and
     ``handle_notification``), only on the named gateway (there is no chain),

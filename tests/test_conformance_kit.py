@@ -14,9 +14,9 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 import pytest
-from gateway_plugins_dummy import DummyGatewayPlugin
+from gateway_plugins_dummy import DummyGatewayPlugin, webhooks
 
-from gateway_plugins import ErrorCode, GatewayResponse, PaymentData, TransactionKind
+from gateway_plugins import ErrorCode, GatewayConfig, GatewayResponse, PaymentData, TransactionKind
 from gateway_plugins.conformance import (
     ConformanceInputs,
     GatewayConformanceTests,
@@ -40,6 +40,7 @@ SKIPPED_WITHOUT_OPTIONAL_HOOKS = {
     "void_after_capture",
     "capture_after_void",
     "three_d_secure",
+    "redirect",
     "client_token",
     "notifications",
 }
@@ -64,7 +65,12 @@ def test_the_dummy_passes_every_check() -> None:
 
     assert [r.id for r in report.checks] == CHECK_IDS
     assert {r.id: r.message for r in report.failures()} == {}
-    assert {r.outcome for r in report.checks} == {Outcome.PASS}
+    # The dummy declares every capability, 'redirect' too, but has no redirect token.
+    not_passed = {r.id: r.message for r in report.checks if r.outcome is not Outcome.PASS}
+    assert not_passed == {
+        "redirect": "redirect: skipped: the gateway declares 'redirect' but the inputs give no "
+        "redirect input (ConformanceInputs.redirect): the redirect flow was not tried"
+    }
     assert report.ok
     assert (report.plugin, report.gateway_id) == ("dummy", "dummy")
     assert report.distribution == "gateway-plugins-dummy"
@@ -162,6 +168,31 @@ def test_explicit_inputs_win_over_offered_ones_and_known_failures_merge(
     assert merged.currencies == ("JPY",)
     assert merged.success_token == offered.success_token
     assert merged.known_failures == {"routing": "offered", "scrubbing": "given"}
+
+
+def test_a_gateway_verifying_signatures_rejects_forgeries_naming_real_payments() -> None:
+    secret = "whsec_kit_signed_3b9d"
+    forged_with: list[tuple[str, TransactionKind]] = []
+
+    def forge(reference: str, kind: TransactionKind) -> tuple[dict[str, str], bytes]:
+        forged_with.append((reference, kind))
+        return webhooks.notification("not-the-secret", kind, reference, Decimal("10.00"), "USD")
+
+    config = GatewayConfig(
+        gateway_name="Dummy", supported_currencies="USD",
+        connection_params={webhooks.SECRET_PARAM: secret},
+    )  # fmt: skip
+    genuine = webhooks.notification(secret, TransactionKind.CAPTURE, "dummy_kit",
+                                    Decimal("10.00"), "USD")  # fmt: skip
+    inputs = dummy_inputs(
+        DummyGatewayPlugin, config=config, forged_notification=forge, notification=lambda: genuine
+    )
+
+    result = run_conformance(inputs, only=["notifications"]).result("notifications")
+
+    assert result.message == "notifications: forged notifications naming payments rejected"
+    assert forged_with[0] == ("conformance-kit-unknown-payment", TransactionKind.CAPTURE)
+    assert forged_with[1][0].startswith("dummy_")  # the payment the check authorized
 
 
 def test_idempotency_asks_the_psp_ledger_when_the_inputs_give_one() -> None:
@@ -482,17 +513,18 @@ def test_pytest_plugin_runs_one_test_per_check_and_writes_the_report(
         classes * len(CHECK_IDS)
     )
     assert outcomes["xfailed"] == 1
-    # The plugin without optional hooks skips its checks; the one hiding void skips its 3.
-    assert outcomes["skipped"] == len(SKIPPED_WITHOUT_OPTIONAL_HOOKS) + 3
+    # Every class skips 'redirect' (no dummy-based plugin sends the shopper off-site); the
+    # plugin without optional hooks skips its other checks; the one hiding void skips its 3.
+    assert outcomes["skipped"] == classes + len(SKIPPED_WITHOUT_OPTIONAL_HOOKS - {"redirect"}) + 3
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
-        ["*gateway conformance: dummy*", f"*{len(CHECK_IDS)} passed, 0 failed*"]
+        ["*gateway conformance: dummy*", f"*{len(CHECK_IDS) - 1} passed, 0 failed, 1 skipped*"]
     )
 
     data = json.loads(report_file.read_text())
     reports = {r["gateway_id"]: r for r in data["reports"]}
     assert len(reports) == classes - 2  # two classes test the same broken plugins again
-    assert reports["dummy"]["ok"] and reports["dummy"]["counts"]["pass"] == len(CHECK_IDS)
+    assert reports["dummy"]["ok"] and reports["dummy"]["counts"]["pass"] == len(CHECK_IDS) - 1
     for plugin, check_id, words in BROKEN:
         checks = {c["id"]: c for c in reports[plugin.gateway_id]["checks"]}
         assert checks[check_id]["outcome"] in ("fail", "xfail")

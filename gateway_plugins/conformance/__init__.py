@@ -16,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .inputs import ConformanceInputs, DeclineInput, ThreeDSecureInput
+    from .inputs import ConformanceInputs, CustomerActionInput, DeclineInput, ThreeDSecureInput
     from .pytest_plugin import GatewayConformanceTests
     from .registry import Check, all_checks
     from .report import CheckResult, Outcome, Report
@@ -27,6 +27,7 @@ _EXPORTS = {
     "Check": "registry",
     "CheckResult": "report",
     "ConformanceInputs": "inputs",
+    "CustomerActionInput": "inputs",
     "DeclineInput": "inputs",
     "GatewayConformanceTests": "pytest_plugin",
     "Outcome": "report",
@@ -41,6 +42,7 @@ __all__ = [
     "Check",
     "CheckResult",
     "ConformanceInputs",
+    "CustomerActionInput",
     "DeclineInput",
     "GatewayConformanceTests",
     "Outcome",

@@ -108,7 +108,10 @@ def expect_success(
     if not response.is_success:
         raise CheckFailed(f"{what} failed: {describe_failure(response)}")
     if response.action_required:
-        raise CheckFailed(f"{what} asked for customer action (action_required=True)")
+        raise CheckFailed(
+            f"{what} asked for customer action (action_required=True); if every payment of "
+            "this gateway needs the shopper, set ConformanceInputs.completes_by_action"
+        )
     if kinds and response.kind not in kinds:
         raise CheckFailed(f"{what} answered kind {response.kind.value!r}, expected {_kinds(kinds)}")
     return response

@@ -1,7 +1,8 @@
 """What a plugin author gives the kit: the plugin, a configuration and test inputs.
 
 The kit drives a gateway with real inputs, so it must be told which token
-succeeds, which ones decline and why, and which one needs 3-D Secure. The dummy
+succeeds, which ones decline and why, and which ones need the shopper (3-D
+Secure, a redirect) and how the shopper acts. The dummy
 gateway keeps these as data; an HTTP plugin points its ``config`` at its PSP's
 test server and names that server's magic card numbers.
 
@@ -21,14 +22,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..actions import ActionKind
 from ..errors import ErrorCode
-from ..interface import GatewayConfig
+from ..interface import GatewayConfig, TransactionKind
 from ..money import iso_exponent
 
 #: The name of the optional method or attribute through which a plugin offers its inputs.
 INPUTS_ATTRIBUTE = "conformance_inputs"
 #: Seconds a check may take unless the inputs say otherwise.
 DEFAULT_TIMEOUT = 30.0
+
+#: A notification as the PSP's HTTP request carries it: ``(headers, body)``.
+Notification = tuple[Mapping[str, str], bytes]
 
 
 @dataclass(frozen=True)
@@ -44,21 +49,30 @@ class DeclineInput:
 
 
 @dataclass(frozen=True)
-class ThreeDSecureInput:
-    """A payment method that needs 3-D Secure, and how to answer the challenge."""
+class CustomerActionInput:
+    """A payment method whose authorization needs the shopper, and how the shopper acts.
+
+    For a 3-D Secure challenge, a redirect to the PSP's hosted checkout or the
+    shopper's bank: the kit authorizes ``token``, gets ``action_required``, plays
+    the shopper (``complete``) and calls ``confirm_payment``.
+    """
 
     token: str
     confirm_data: Mapping[str, Any] = field(default_factory=dict)
-    """``PaymentData.data`` for ``confirm_payment`` when the shopper passed the challenge."""
+    """``PaymentData.data`` for ``confirm_payment`` when the shopper passed (or paid)."""
     failed_data: Mapping[str, Any] | None = None
-    """``PaymentData.data`` for ``confirm_payment`` when the shopper failed it; ``None``
-    skips the failed-challenge part of the check (unless ``complete`` is given)."""
+    """``PaymentData.data`` for ``confirm_payment`` when the shopper failed (or gave up);
+    ``None`` skips the failed part of the check (unless ``complete`` is given)."""
     complete: Callable[[str, bool], Mapping[str, Any] | None] | None = None
-    """For PSPs where the shopper answers the challenge on the PSP's own page (out of
-    band): called with the ``psp_reference`` and whether the shopper passes, before
-    ``confirm_payment``. It may return what the shopper's browser brings back (say,
-    ``{"details": {"redirectResult": …}}``), merged into that call's
-    ``PaymentData.data``. A test PSP server provides it."""
+    """For PSPs where the shopper acts on the PSP's or the bank's own page (out of
+    band): called with the action's ``psp_reference`` and whether the shopper passes
+    (pays), before ``confirm_payment``. It may return what the shopper's browser
+    brings back (say, ``{"details": {"redirectResult": …}}``), merged into that
+    call's ``PaymentData.data``. A test PSP server provides it."""
+
+
+#: The name the 3-D Secure input had before redirects joined it; the same class.
+ThreeDSecureInput = CustomerActionInput
 
 
 @dataclass(frozen=True)
@@ -76,20 +90,39 @@ class ConformanceInputs:
     config: GatewayConfig | None = None
     """The configuration the checks use; the plugin's ``default_config`` when ``None``."""
     success_token: str | None = None
-    """A payment method that authorizes without customer action."""
+    """A payment method that authorizes (without customer action, unless
+    ``completes_by_action``)."""
+    completes_by_action: bool = False
+    """Every payment needs the shopper (a redirect-only gateway: hosted checkout,
+    iDEAL): whenever an authorization or payment answers ``action_required``, the
+    kit plays the shopper with the input of the action's kind (``redirect`` or
+    ``three_d_secure``: its ``complete``, the shopper passing) and calls
+    ``confirm_payment``; the flow checks go on with what that answers."""
     decline_tokens: Mapping[ErrorCode, DeclineInput | str] = field(default_factory=dict)
     """One payment method per decline reason, by the shared code it must produce."""
-    three_d_secure: ThreeDSecureInput | None = None
+    three_d_secure: CustomerActionInput | None = None
+    """A payment method that needs 3-D Secure; for gateways declaring ``three_d_secure``."""
+    redirect: CustomerActionInput | None = None
+    """A payment method that sends the shopper to the PSP's or the bank's page; for
+    gateways declaring ``redirect``."""
     currencies: tuple[str, ...] = ()
     """Currencies to try; every currency of the configuration when empty."""
     payment_fields: Mapping[str, Any] = field(default_factory=dict)
     """Extra ``PaymentData`` fields every payment gets (a billing address, an email …)."""
     known_failures: Mapping[str, str] = field(default_factory=dict)
     """Checks expected to fail, by check id, each with the reason (strict xfail)."""
-    notification: Callable[[], tuple[Mapping[str, str], bytes]] | None = None
+    notification: Callable[[], Notification] | None = None
     """A genuine notification as the PSP sends it, ``(headers, body)``, signed for
     ``config``; for gateways declaring ``notifications``. A test PSP server provides it."""
-    settle: Callable[[], Iterable[tuple[Mapping[str, str], bytes]]] | None = None
+    forged_notification: Callable[[str, TransactionKind], Notification] | None = None
+    """A notification as anyone could send it, ``(headers, body)``: in the PSP's format,
+    naming the payment ``psp_reference`` and claiming it reached the given kind, with
+    no valid signature (a PSP that signs nothing, like Mollie, has none to give). The
+    ``notifications`` check then sends one naming an unknown payment (it must be
+    rejected) and one falsely claiming a real payment was captured (rejected, or
+    answered with the PSP's true status when the plugin verifies by fetching the
+    payment from the PSP)."""
+    settle: Callable[[], Iterable[Notification]] | None = None
     """For PSPs that confirm captures, refunds and voids later (answering ``pending`` or
     ``refund_ongoing``): makes the test PSP carry out what it accepted and returns the
     notifications it sends, ``(headers, body)`` each. The kit then follows every pending
@@ -111,6 +144,8 @@ class ConformanceInputs:
             or self.timeout <= 0
         ):
             raise ValueError("timeout must be a positive number of seconds")
+        if not isinstance(self.completes_by_action, bool):
+            raise ValueError("completes_by_action must be True or False")
         for code in self.decline_tokens:
             if not isinstance(code, ErrorCode):
                 raise ValueError(f"decline_tokens: {code!r} is not an ErrorCode")
@@ -135,9 +170,16 @@ class ConformanceInputs:
     def tokens(self) -> list[str]:
         """Every payment token the inputs name (to keep out of reports)."""
         found = [self.success_token, *(d.token for d in self.declines().values())]
-        if self.three_d_secure is not None:
-            found.append(self.three_d_secure.token)
+        found += [action.token for action in (self.three_d_secure, self.redirect) if action]
         return [token for token in found if token]
+
+    def action_input(self, kind: ActionKind) -> CustomerActionInput | None:
+        """The input that completes a customer action of ``kind``, if the inputs give one."""
+        if kind is ActionKind.THREE_D_SECURE:
+            return self.three_d_secure
+        if kind is ActionKind.REDIRECT:
+            return self.redirect
+        return None
 
     def merged_with(self, offered: ConformanceInputs) -> ConformanceInputs:
         """These inputs, with fields left at their default taken from ``offered``."""

@@ -24,6 +24,8 @@ from tests.conformance import broken_plugins
 from tests.conformance.broken_plugins import dummy_inputs
 
 CHECK_IDS = list(all_checks())
+#: The dummy declares 'redirect' but has no redirect token: that check is skipped.
+DUMMY_PASSES = f"{len(CHECK_IDS) - 1} passed, 0 failed, 1 skipped"
 #: The plugins that come with gateway-plugins, by entry point name.
 BUNDLED = ("dummy", "stripe", "adyen", "authorizenet")
 
@@ -66,9 +68,7 @@ def test_check_passes_the_dummy_with_the_inputs_it_offers(
 
     out = capsys.readouterr().out
     assert status == 0
-    assert out.startswith(
-        f"Conformance of dummy 0.1.0 (gateway 'dummy'): {len(CHECK_IDS)} passed, 0 failed"
-    )
+    assert out.startswith(f"Conformance of dummy 0.1.0 (gateway 'dummy'): {DUMMY_PASSES}")
     assert json.loads(report_file.read_text())["reports"][0]["ok"] is True
 
 
@@ -144,7 +144,7 @@ def test_check_takes_the_inputs_a_callable_gives(
 
     out = capsys.readouterr().out
     assert status == 0, out
-    assert f"{len(CHECK_IDS)} passed, 0 failed" in out.splitlines()[0]
+    assert DUMMY_PASSES in out.splitlines()[0]
 
 
 @pytest.mark.parametrize(

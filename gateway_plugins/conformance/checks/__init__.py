@@ -2,4 +2,5 @@
 
 # structural first: they explain why behavioural checks fail.
 from . import structural  # noqa: F401, I001
-from . import flows, order, money, outcomes, routing, containment, scrubbing, notifications  # noqa: F401
+from . import flows, order, money, outcomes, actions, routing, containment, scrubbing  # noqa: F401
+from . import notifications  # noqa: F401

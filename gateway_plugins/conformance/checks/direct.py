@@ -13,10 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ...actions import CustomerAction
 from ...contract import response_problem
 from ...errors import RetryAdvice
 from ...interface import GatewayResponse, PaymentData, TokenConfig
-from ..harness import Harness, Session, call_hook
+from ..harness import Harness, call_hook
+from ..session import Session
+from ..shopper import action_problems, brought_back, confirmation
 
 UNKNOWN_REFERENCE = "conformance-kit-unknown-reference"
 FIELDS = frozenset(GatewayResponse.model_fields)
@@ -124,12 +127,50 @@ class DirectRun:
         return record.result
 
     def money(self, hook: str, what: str, payment: PaymentData) -> GatewayResponse | None:
-        """Call ``hook`` if implemented; the response when it succeeded."""
+        """Call ``hook`` if implemented; the response when it succeeded.
+
+        With ``completes_by_action``, an authorization or payment asking for the
+        shopper is completed and confirmed, and the confirmation is the response.
+        """
         if hook not in self.session.impls:
             return None
         result = self.call(hook, what, payment)
-        succeeded = getattr(result, "is_success", None) is True
-        return result if isinstance(result, GatewayResponse) and succeeded else None
+        if (
+            hook in ("authorize", "process_payment")
+            and self.session.harness.inputs.completes_by_action
+            and _asks_for_shopper(result)
+        ):
+            assert isinstance(result, GatewayResponse)
+            result = self.confirm_after(f"{hook} {what}", payment, result)
+        return result if isinstance(result, GatewayResponse) and _succeeded(result) else None
+
+    def confirm_after(
+        self, what: str, payment: PaymentData, response: GatewayResponse, *, passed: bool = True
+    ) -> object:
+        """``confirm_payment`` called directly once the shopper acted on ``response``'s action.
+
+        ``response`` itself when there is nothing the kit can complete: no
+        ``confirm_payment``, an unsound action (the action checks report it) or
+        no input for its kind.
+        """
+        action = response.action_required_data
+        if "confirm_payment" not in self.session.impls or action_problems(action):
+            return response
+        assert isinstance(action, CustomerAction)
+        action_input = self.session.harness.inputs.action_input(action.kind)
+        if action_input is None:
+            return response
+        data = {**payment.data, **brought_back(action_input, action.psp_reference, passed)}
+        confirm = confirmation(payment, action, data)
+        return self.call("confirm_payment", f"after the customer action of {what}", confirm)
+
+
+def _succeeded(result: object) -> bool:
+    return isinstance(result, GatewayResponse) and getattr(result, "is_success", None) is True
+
+
+def _asks_for_shopper(result: object) -> bool:
+    return _succeeded(result) and getattr(result, "action_required", None) is True
 
 
 def _reference(response: object) -> str | None:
@@ -171,21 +212,18 @@ def drive_directly(h: Harness, s: Session, data: dict[str, Any] | None = None) -
             f"of the {code.value!r} decline input",
             s.payment(token=decline.token, data={**decline.data, **(data or {})}),
         )
-    three_ds = h.inputs.three_d_secure
-    if three_ds is not None and "confirm_payment" in impls:
-        challenge = run.call(
-            first, "of the 3-D Secure input", s.payment(token=three_ds.token, **extra)
-        )
-        if _reference(challenge) is not None:
-            run.money(
-                "confirm_payment",
-                "after a passed challenge",
-                s.payment(
-                    token=three_ds.token,
-                    psp_reference=_reference(challenge),
-                    data={**three_ds.confirm_data, **(data or {})},
-                ),
-            )
+    for name, action_input in (
+        ("3-D Secure", h.inputs.three_d_secure),
+        ("redirect", h.inputs.redirect),
+    ):
+        if action_input is None or "confirm_payment" not in impls:
+            continue
+        what = f"of the {name} input"
+        payment = s.payment(token=action_input.token, **extra)
+        challenge = run.call(first, what, payment)
+        if _asks_for_shopper(challenge):
+            assert isinstance(challenge, GatewayResponse)
+            run.confirm_after(f"{first} {what}", payment, challenge)
     for hook in ("authorize", "process_payment"):
         run.money(hook, ODD[0], s.payment(token=None, **extra))
     for hook in ("capture", "refund", "void", "confirm_payment"):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from ...interface import Capability, TransactionKind
 from ..expect import expect_echo, expect_rejected, expect_success, money
-from ..harness import Harness, Session
+from ..harness import Harness
 from ..registry import CheckFailed, check
+from ..session import Session
 
 K = TransactionKind
 CAPTURED = frozenset({K.CAPTURE, K.PENDING})

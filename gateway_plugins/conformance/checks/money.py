@@ -8,8 +8,9 @@ from ...exceptions import UnsupportedCurrencyError
 from ...interface import TransactionKind
 from ...money import iso_exponent
 from ..expect import expect_echo, expect_success, money
-from ..harness import Harness, Session
+from ..harness import Harness
 from ..registry import CheckFailed, CheckSkipped, check
+from ..session import Session
 
 K = TransactionKind
 _PAID = frozenset({K.AUTH, K.CAPTURE, K.PENDING})

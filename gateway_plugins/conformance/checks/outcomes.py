@@ -1,16 +1,13 @@
-"""Outcomes driven by inputs: declines, 3-D Secure, client tokens, idempotency."""
+"""Outcomes driven by inputs: declines, client tokens, idempotency."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from ...exceptions import ClientTokenError
-from ...interface import Capability, GatewayResponse, TransactionKind
-from ..expect import describe_failure, expect_echo, expect_success, reference_of
-from ..harness import Harness, Session
-from ..inputs import ThreeDSecureInput
+from ...interface import Capability, TransactionKind
+from ..expect import describe_failure, expect_success, reference_of
+from ..harness import Harness
 from ..registry import CheckFailed, check
+from ..session import Session
 
 K = TransactionKind
 
@@ -63,86 +60,6 @@ def declines(h: Harness) -> str | None:
     if problems:
         raise CheckFailed("; ".join(problems))
     return f"{len(inputs)} decline inputs"
-
-
-def _challenge(s: Session, token: str, what: str) -> tuple[GatewayResponse, str]:
-    operation = _first_operation(s)
-    request = s.payment(token=token)
-    response = s.call(operation, request)
-    label = f"{operation} of the 3-D Secure input ({what})"
-    if not response.is_success:
-        raise CheckFailed(f"{label} failed: {describe_failure(response)}")
-    if not response.action_required or response.kind is not K.ACTION_TO_CONFIRM:
-        raise CheckFailed(
-            f"{label} answered action_required={response.action_required}, kind "
-            f"{response.kind.value!r}; expected action_required=True, kind 'action_to_confirm'"
-        )
-    if not response.action_required_data:
-        raise CheckFailed(f"{label} gave no action_required_data for the storefront")
-    reference = response.action_required_data.psp_reference or response.psp_reference
-    if not isinstance(reference, str) or not reference:
-        reference = reference_of(response, label)
-    return response, reference
-
-
-def _completed(three_ds: ThreeDSecureInput, reference: str, passed: bool) -> dict[str, Any]:
-    """What the shopper's browser brought back from the PSP's challenge page, if anything."""
-    if three_ds.complete is None:
-        return {}
-    returned = three_ds.complete(reference, passed)
-    if returned is None:
-        return {}
-    if not isinstance(returned, Mapping):
-        raise CheckFailed(
-            f"ThreeDSecureInput.complete returned {type(returned).__name__}; it must return "
-            "None or a mapping of PaymentData.data for confirm_payment"
-        )
-    return dict(returned)
-
-
-@check(
-    "three_d_secure",
-    "the 3-D Secure input answers action_required with action data; confirm_payment with "
-    "the passed-challenge data completes it, with the failed-challenge data declines it",
-    capability=Capability.THREE_D_SECURE,
-    hooks=("confirm_payment",),
-)
-def three_d_secure(h: Harness) -> str | None:
-    three_ds = h.inputs.three_d_secure
-    if three_ds is None:
-        raise CheckFailed(
-            "the gateway declares 'three_d_secure' but the inputs give no 3-D Secure input "
-            "(ConformanceInputs.three_d_secure)"
-        )
-    s = h.session()
-    _, reference = _challenge(s, three_ds.token, "challenge passed")
-    confirm = s.payment(
-        token=three_ds.token,
-        psp_reference=reference,
-        data={**three_ds.confirm_data, **_completed(three_ds, reference, True)},
-    )
-    what = "confirm_payment after a passed challenge"
-    done = expect_success(
-        s.call("confirm_payment", confirm), what, {K.AUTH, K.CAPTURE, K.CONFIRM, K.PENDING}
-    )
-    expect_echo(done, confirm, what)
-    if three_ds.failed_data is None and three_ds.complete is None:
-        return "failed challenge not tried (no failed_data in the inputs)"
-    _, reference = _challenge(s, three_ds.token, "challenge failed")
-    failed = s.payment(
-        token=three_ds.token,
-        psp_reference=reference,
-        data={**(three_ds.failed_data or {}), **_completed(three_ds, reference, False)},
-    )
-    response = s.call("confirm_payment", failed)
-    if response.is_success or response.error_code is None:
-        raise CheckFailed("confirm_payment after a failed challenge succeeded; it must decline")
-    if response.error_code.value != "declined":
-        raise CheckFailed(
-            f"confirm_payment after a failed challenge gave error_code "
-            f"{response.error_code.value!r}, expected 'declined'"
-        )
-    return None
 
 
 @check(

@@ -13,8 +13,9 @@ from pydantic import SecretStr
 
 from ...interface import GatewayResponse
 from ...scrub import looks_like_pan
-from ..harness import KIT_API_KEY, KIT_CARD_NUMBER, KIT_CVV, Harness, Session
+from ..harness import KIT_API_KEY, KIT_CARD_NUMBER, KIT_CVV, Harness
 from ..registry import CheckFailed, check
+from ..session import Session
 from .direct import drive_directly
 
 

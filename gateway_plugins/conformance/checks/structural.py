@@ -150,10 +150,10 @@ _NEEDS_HOOK = {
 
 @check(
     "capabilities",
-    "declared capabilities match the implemented hooks, both ways (void, three_d_secure, "
-    "client_token and notifications each exactly when their hook exists; partial or "
-    "multiple captures and refunds need capture or refund); undeclared behaviour is probed by "
-    "'undeclared_capabilities'",
+    "declared capabilities match the implemented hooks, both ways (void, client_token and "
+    "notifications each exactly when their hook exists; three_d_secure or redirect exactly "
+    "when confirm_payment exists; partial or multiple captures and refunds need capture or "
+    "refund); undeclared behaviour is probed by 'undeclared_capabilities'",
     structural=True,
 )
 def capabilities(h: Harness) -> str | None:

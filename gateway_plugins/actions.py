@@ -53,7 +53,11 @@ class CustomerAction(BaseModel):
     untouched.
     """
 
-    model_config = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
+    # Validated again wherever it is put into a response: an instance made by
+    # model_construct() could otherwise carry a javascript: URL to the host.
+    model_config = ConfigDict(
+        frozen=True, hide_input_in_errors=True, extra="forbid", revalidate_instances="always"
+    )
 
     kind: ActionKind
     psp_reference: str = Field(min_length=1)

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from gateway_plugins import (
+    ActionKind,
     Capability,
+    CustomerAction,
     ErrorCode,
     GatewayResponse,
     PaymentData,
@@ -278,3 +280,18 @@ def test_the_deadline_reaches_the_layers_below() -> None:
 
     assert seen[0] is not None and 0 < seen[0] <= 2
     assert seen[1] is None  # no deadline configured: the toolkit's own timeouts apply
+
+
+def test_a_customer_action_built_without_validation_never_reaches_the_host() -> None:
+    def sneaky(payment: PaymentData) -> GatewayResponse:
+        action = CustomerAction.model_construct(
+            kind=ActionKind.REDIRECT, psp_reference="t1", url="javascript:alert(1)"
+        )
+        return GatewayResponse.success(
+            payment, K.ACTION_TO_CONFIRM, "t1", action_required=True, action_required_data=action
+        )
+
+    response = manager_with(FakeGateway(authorize=sneaky)).authorize(pay())
+
+    assert not response.is_success and response.error_code is ErrorCode.PROCESSING_ERROR
+    assert response.action_required_data is None

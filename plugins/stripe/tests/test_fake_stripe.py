@@ -608,6 +608,55 @@ def test_setup_intent_gives_a_client_secret(client: Client) -> None:
     assert setup["client_secret"].startswith(setup["id"] + "_secret_")
 
 
+# -- saved payment methods (setup_future_usage) ---------------------------------------------
+
+
+def test_setup_future_usage_keeps_the_card_for_off_session_charges(
+    client: Client, fake_stripe: FakeStripe
+) -> None:
+    first = client.authorized(
+        capture_method="automatic", customer="cus_1", setup_future_usage="off_session"
+    )
+    kept = first["payment_method"]
+    assert kept.startswith("pm_") and first["setup_future_usage"] == "off_session"
+
+    again = client.authorized(
+        payment_method=kept, customer="cus_1", capture_method="automatic", off_session="true"
+    )
+
+    assert (again["status"], again["payment_method"]) == ("succeeded", kept)
+    assert fake_stripe.ledger.charges() == [(first["id"], 1000), (again["id"], 1000)]
+    declined = client.intent("pm_card_chargeDeclined", customer="cus_1",
+                             setup_future_usage="off_session").json()  # fmt: skip
+    attempt = declined["error"]["payment_method"]["id"]
+    assert client.intent(attempt, customer="cus_1").status_code == 400  # a decline keeps nothing
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "param"),
+    [
+        ({"customer": "cus_1"}, {"customer": "cus_1"}, "payment_method"),  # not asked to keep
+        ({"setup_future_usage": "off_session"}, {}, "payment_method"),  # kept, not attached
+        ({"customer": "cus_1", "setup_future_usage": "on_session"}, {"customer": "cus_2"},
+         "customer"),
+        ({"customer": "cus_1", "setup_future_usage": "off_session"}, {}, "customer"),
+    ],
+)  # fmt: skip
+def test_a_used_payment_method_is_charged_again_only_kept_for_its_customer(
+    client: Client,
+    fake_stripe: FakeStripe,
+    first: dict[str, str],
+    second: dict[str, str],
+    param: str,
+) -> None:
+    used = client.authorized(**first)["payment_method"]
+
+    refused = client.intent(used, **second)
+
+    assert refused.status_code == 400 and error_of(refused)["param"] == param
+    assert len(fake_stripe.ledger.authorizations()) == 1
+
+
 # -- idempotency ----------------------------------------------------------------------------
 
 

@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cards import AUTHENTICATION_REQUIRED, Card, Decline
+from .fields import complete
 from .ledger import EntryKind, Ledger, LedgerEntry
 from .objects import (
     Charge,
     Intent,
+    PaymentMethod,
     Refund,
     Reply,
     charge_json,
@@ -92,6 +94,8 @@ class Account:
         self.charges: dict[str, Charge] = {}
         self.refunds: dict[str, Refund] = {}
         self.setup_intents: dict[str, dict[str, Any]] = {}
+        #: The PaymentMethods made from test card aliases, by ``pm_…`` id.
+        self.payment_methods: dict[str, PaymentMethod] = {}
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -147,8 +151,9 @@ class Account:
             ),
             "transfer_group": p.string("transfer_group"),
         }
-        card = self._card(alias) if alias else None
-        if confirm and card is None:
+        if alias:
+            self._known(alias)
+        if confirm and not alias:
             raise invalid(
                 "You cannot confirm this PaymentIntent because it's missing a payment method.",
                 code="parameter_missing",
@@ -197,7 +202,7 @@ class Account:
                 code="parameter_missing",
                 param="payment_method",
             )
-        self._card(alias)
+        self._known(alias)
         intent.card_alias = alias
         if receipt_email is not None:
             intent.echo["receipt_email"] = receipt_email
@@ -351,34 +356,26 @@ class Account:
         if p.boolean("confirm"):
             raise invalid("The fake does not simulate confirming SetupIntents.", param="confirm")
         seti_id = new_id("seti")
-        setup_intent = {
-            "id": seti_id,
-            "object": "setup_intent",
-            "application": None,
-            "cancellation_reason": None,
-            "client_secret": f"{seti_id}_secret_{new_id('x', 32)[2:]}",
-            "created": now(),
-            "customer": p.string("customer"),
-            "description": p.string("description"),
-            "last_setup_error": None,
-            "latest_attempt": None,
-            "livemode": False,
-            "mandate": None,
-            "metadata": _metadata(p),
-            "next_action": None,
-            "on_behalf_of": None,
-            "payment_method": None,
-            "payment_method_options": {
-                "card": {
-                    "mandate_options": None,
-                    "request_three_d_secure": _three_d_secure_option(p) or "automatic",
-                }
+        card_options = {"request_three_d_secure": _three_d_secure_option(p) or "automatic"}
+        setup_intent = complete(
+            "setup_intent",
+            {
+                "id": seti_id,
+                "object": "setup_intent",
+                "client_secret": f"{seti_id}_secret_{new_id('x', 32)[2:]}",
+                "created": now(),
+                "customer": p.string("customer"),
+                "description": p.string("description"),
+                "livemode": False,
+                "metadata": _metadata(p),
+                "payment_method_options": {
+                    "card": complete("setup_intent_payment_method_options_card", card_options)
+                },
+                "payment_method_types": ["card"],
+                "status": "requires_payment_method",
+                "usage": usage,
             },
-            "payment_method_types": ["card"],
-            "single_use_mandate": None,
-            "status": "requires_payment_method",
-            "usage": usage,
-        }
+        )
         self.setup_intents[seti_id] = setup_intent
         return setup_intent
 
@@ -406,7 +403,7 @@ class Account:
                 "invalid_request_error",
                 _AUTHENTICATION_FAILED,
                 code="payment_intent_authentication_failure",
-                payment_method=payment_method_json(intent),
+                payment_method=self.payment_method_json(intent),
             ).error
             self._record(
                 "decline", intent, intent.amount, intent.id, None,
@@ -462,9 +459,10 @@ class Account:
     ) -> None:
         """Confirm with ``intent.card_alias``: 3-D Secure, then authorise (or decline)."""
         assert intent.card_alias is not None
-        card = self._card(intent.card_alias)
-        # Stripe turns a test alias such as pm_card_visa into a new PaymentMethod each time.
-        intent.card, intent.payment_method = card, new_id("pm")
+        method = self._payment_method(intent.card_alias, intent.echo.get("customer"))
+        method.used = True
+        card = method.card
+        intent.card, intent.payment_method = card, method.id
         intent.last_payment_error = intent.next_action = None
         challenge = card.three_d_secure == "required" or (
             card.three_d_secure == "supported"
@@ -515,7 +513,7 @@ class Account:
                 decline_code=decline.decline_code,
                 param=decline.param,
                 charge=charge.id,
-                payment_method=payment_method_json(intent),
+                payment_method=self.payment_method_json(intent),
             )
             intent.status, intent.last_payment_error = "requires_payment_method", dict(error.error)
             error.error["payment_intent"] = self.intent_json(intent)
@@ -523,6 +521,7 @@ class Account:
             self._emit("charge.failed", self.charge_json(charge))
             self._emit("payment_intent.payment_failed", self.intent_json(intent))
             return error
+        self._keep_payment_method(intent)
         if intent.capture_method == "manual":
             intent.status, intent.amount_capturable = "requires_capture", intent.amount
             self._record("authorization", intent, intent.amount, charge.id, key)
@@ -544,13 +543,51 @@ class Account:
             raise missing("payment_intent", pi_id or "", param, status=status)
         return intent
 
-    def _card(self, alias: str) -> Card:
-        card = self.cards.get(alias)
-        if card is None:
+    def _known(self, alias: str) -> None:
+        """``alias`` names a test card or a PaymentMethod of the account; else Stripe's 400."""
+        if alias not in self.cards and alias not in self.payment_methods:
             error = missing("PaymentMethod", alias, "payment_method")
             error.stored = False  # a parameter that failed validation
             raise error
-        return card
+
+    def _payment_method(self, alias: str, customer: str | None) -> PaymentMethod:
+        """The PaymentMethod a confirmation charges: a new one for a test card alias
+        (Stripe makes one each time), or one of the account's if it may be charged again."""
+        self._known(alias)
+        card = self.cards.get(alias)
+        if card is not None:
+            method = PaymentMethod(new_id("pm"), card, now())
+            self.payment_methods[method.id] = method
+            return method
+        method = self.payment_methods[alias]
+        if method.used and method.customer is None:
+            raise invalid(
+                "The provided PaymentMethod was previously used with a PaymentIntent without"
+                " Customer attachment, shared with a connected account without Customer"
+                " attachment, or was detached from a Customer. It may not be used again. To use"
+                " a PaymentMethod multiple times, you must attach it to a Customer first.",
+                param="payment_method",
+            )
+        if method.customer is not None and method.customer != customer:
+            # The fake's wording: Stripe refuses a PaymentMethod of another customer.
+            raise invalid(
+                f"The provided PaymentMethod belongs to Customer {method.customer}; pass"
+                " customer with the PaymentMethod's Customer to use it.",
+                param="customer",
+            )
+        return method
+
+    def _keep_payment_method(self, intent: Intent) -> None:
+        """``setup_future_usage``: a successful payment keeps its PaymentMethod, attached to
+        the intent's customer if it has one (else it may be attached later: not simulated)."""
+        if intent.echo.get("setup_future_usage") and intent.payment_method:
+            method = self.payment_methods[intent.payment_method]
+            method.kept = True
+            method.customer = method.customer or intent.echo.get("customer")
+
+    def payment_method_json(self, intent: Intent) -> dict[str, Any]:
+        assert intent.payment_method is not None
+        return payment_method_json(self.payment_methods[intent.payment_method])
 
     def _unexpected_state(self, intent: Intent, message: str) -> ApiError:
         return ApiError(

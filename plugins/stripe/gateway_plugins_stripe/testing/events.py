@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .fields import complete
 from .objects import new_id
 from .wire import API_VERSION
 
@@ -64,17 +65,20 @@ def event_json(
     event_type: str, obj: dict[str, Any], created: int, request: dict[str, Any] | None
 ) -> dict[str, Any]:
     """An event around ``obj``; ``request`` is the API request that caused it (``None``: none)."""
-    return {
-        "id": new_id("evt"),
-        "object": "event",
-        "api_version": API_VERSION,
-        "created": created,
-        "data": {"object": obj},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": request or {"id": None, "idempotency_key": None},
-        "type": event_type,
-    }
+    return complete(
+        "event",
+        {
+            "id": new_id("evt"),
+            "object": "event",
+            "api_version": API_VERSION,
+            "created": created,
+            "data": complete("notification_event_data", {"object": obj}),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": complete("notification_event_request", request or {}),
+            "type": event_type,
+        },
+    )
 
 
 def encode(event: dict[str, Any]) -> bytes:

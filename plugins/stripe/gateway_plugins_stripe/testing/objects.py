@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cards import Card, Decline
+from .fields import complete
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -36,6 +37,22 @@ class Reply:
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     stored: bool = True
+
+
+@dataclass
+class PaymentMethod:
+    """A PaymentMethod Stripe made from a test card alias (``pm_card_visa`` → ``pm_…``).
+
+    Used once it confirmed a PaymentIntent. ``kept`` when that PaymentIntent asked
+    for ``setup_future_usage`` and succeeded; attached to ``customer`` when it had one.
+    """
+
+    id: str
+    card: Card
+    created: int
+    customer: str | None = None
+    used: bool = False
+    kept: bool = False
 
 
 @dataclass
@@ -109,51 +126,44 @@ class Refund:
 def intent_json(
     intent: Intent, charges: Mapping[str, Charge], refunds: Mapping[str, Refund]
 ) -> dict[str, Any]:
-    """A PaymentIntent; ``charges`` and ``refunds`` are the account's, to look up its charge."""
+    """A PaymentIntent; ``charges`` and ``refunds`` are the account's, to look up its charge.
+
+    Here and below, :func:`~.fields.complete` adds every field left out as ``null``.
+    """
     latest = [
         charge_json(charges[charge_id], intent, refunds) for charge_id in intent.charge_ids[-1:]
     ]
-    return {
-        "id": intent.id,
-        "object": "payment_intent",
-        "amount": intent.amount,
-        "amount_capturable": intent.amount_capturable,
-        "amount_received": intent.amount_received,
-        "application": None,
-        "application_fee_amount": None,
-        "automatic_payment_methods": None,
-        "canceled_at": intent.canceled_at,
-        "cancellation_reason": intent.cancellation_reason,
-        "capture_method": intent.capture_method,
-        # Stripe: "This list only contains the latest charge".
-        "charges": _list(latest, f"/v1/charges?payment_intent={intent.id}"),
-        "client_secret": intent.client_secret,
-        "confirmation_method": intent.confirmation_method,
-        "created": intent.created,
-        "currency": intent.currency,
-        "invoice": None,
-        "last_payment_error": intent.last_payment_error,
-        "livemode": False,
-        "metadata": intent.metadata,
-        "next_action": intent.next_action,
-        "on_behalf_of": None,
-        "payment_method": intent.payment_method,
-        "payment_method_options": {
-            "card": {
-                "installments": None,
-                "mandate_options": None,
-                "network": None,
-                "request_three_d_secure": intent.request_three_d_secure,
-            }
+    card_options = {"request_three_d_secure": intent.request_three_d_secure}
+    return complete(
+        "payment_intent",
+        {
+            "id": intent.id,
+            "object": "payment_intent",
+            "amount": intent.amount,
+            "amount_capturable": intent.amount_capturable,
+            "amount_received": intent.amount_received,
+            "canceled_at": intent.canceled_at,
+            "cancellation_reason": intent.cancellation_reason,
+            "capture_method": intent.capture_method,
+            # Stripe: "This list only contains the latest charge".
+            "charges": _list(latest, f"/v1/charges?payment_intent={intent.id}"),
+            "client_secret": intent.client_secret,
+            "confirmation_method": intent.confirmation_method,
+            "created": intent.created,
+            "currency": intent.currency,
+            "last_payment_error": intent.last_payment_error,
+            "livemode": False,
+            "metadata": intent.metadata,
+            "next_action": intent.next_action,
+            "payment_method": intent.payment_method,
+            "payment_method_options": {
+                "card": complete("payment_intent_payment_method_options_card", card_options)
+            },
+            "payment_method_types": ["card"],
+            "status": intent.status,
+            **intent.echo,
         },
-        "payment_method_types": ["card"],
-        "processing": None,
-        "review": None,
-        "shipping": None,
-        "status": intent.status,
-        "transfer_data": None,
-        **intent.echo,
-    }
+    )
 
 
 def charge_json(charge: Charge, intent: Intent, refunds: Mapping[str, Refund]) -> dict[str, Any]:
@@ -179,81 +189,75 @@ def charge_json(charge: Charge, intent: Intent, refunds: Mapping[str, Refund]) -
     # Newest first, as every Stripe list.
     refund_list = [refund_json(refunds[refund_id]) for refund_id in reversed(charge.refund_ids)]
     fully = charge.amount_captured if charge.captured else charge.amount
-    return {
-        "id": charge.id,
-        "object": "charge",
-        "amount": charge.amount,
-        "amount_captured": charge.amount_captured,
-        "amount_refunded": charge.amount_refunded,
-        "application": None,
-        "application_fee": None,
-        "application_fee_amount": None,
-        "balance_transaction": f"txn_{charge.id[3:]}" if charge.captured else None,
-        "billing_details": _billing_details(),
-        "calculated_statement_descriptor": "FAKE STRIPE",
-        "captured": charge.captured,
-        "created": charge.created,
-        "currency": charge.currency,
-        "customer": intent.echo.get("customer"),
-        "description": intent.echo.get("description"),
-        "disputed": False,
-        "failure_code": decline.code if decline else None,
-        "failure_message": decline.message if decline else None,
-        "fraud_details": {},
-        "invoice": None,
-        "livemode": False,
-        "metadata": charge.metadata,
-        "on_behalf_of": None,
-        "order": None,
-        "outcome": outcome,
-        "paid": decline is None,
-        "payment_intent": charge.payment_intent,
-        "payment_method": charge.payment_method,
-        "payment_method_details": {
-            "card": {
-                **charge.card.details(),
-                "installments": None,
-                "mandate": None,
-                "network": charge.card.brand,
-                "three_d_secure": charge.three_d_secure,
+    card = {
+        **charge.card.details(),
+        "network": charge.card.brand,
+        "three_d_secure": charge.three_d_secure,
+    }
+    return complete(
+        "charge",
+        {
+            "id": charge.id,
+            "object": "charge",
+            "amount": charge.amount,
+            "amount_captured": charge.amount_captured,
+            "amount_refunded": charge.amount_refunded,
+            "balance_transaction": f"txn_{charge.id[3:]}" if charge.captured else None,
+            "billing_details": _billing_details(),
+            "calculated_statement_descriptor": "FAKE STRIPE",
+            "captured": charge.captured,
+            "created": charge.created,
+            "currency": charge.currency,
+            "customer": intent.echo.get("customer"),
+            "description": intent.echo.get("description"),
+            "disputed": False,
+            "failure_code": decline.code if decline else None,
+            "failure_message": decline.message if decline else None,
+            "fraud_details": {},
+            "livemode": False,
+            "metadata": charge.metadata,
+            "outcome": complete("charge_outcome", outcome),
+            "paid": decline is None,
+            "payment_intent": charge.payment_intent,
+            "payment_method": charge.payment_method,
+            "payment_method_details": {
+                "card": complete("payment_method_details_card", card),
+                "type": "card",
             },
+            "receipt_email": intent.echo.get("receipt_email"),
+            "receipt_url": f"https://pay.stripe.com/receipts/fake/{charge.id}",
+            "refunded": charge.amount_refunded > 0 and charge.amount_refunded >= fully,
+            "refunds": _list(refund_list, f"/v1/charges/{charge.id}/refunds"),
+            "statement_descriptor": intent.echo.get("statement_descriptor"),
+            "statement_descriptor_suffix": intent.echo.get("statement_descriptor_suffix"),
+            "status": "failed" if decline else "succeeded",
+            "transfer_group": intent.echo.get("transfer_group"),
+        },
+    )
+
+
+def payment_method_json(method: PaymentMethod) -> dict[str, Any]:
+    """A PaymentMethod (errors embed it)."""
+    card = method.card
+    details = {
+        **card.details(),
+        "networks": {"available": [card.brand], "preferred": None},
+        "three_d_secure_usage": {"supported": card.three_d_secure != "not_supported"},
+    }
+    return complete(
+        "payment_method",
+        {
+            "id": method.id,
+            "object": "payment_method",
+            "billing_details": _billing_details(),
+            "card": complete("payment_method_card", details),
+            "created": method.created,
+            "customer": method.customer,
+            "livemode": False,
+            "metadata": {},
             "type": "card",
         },
-        "receipt_email": intent.echo.get("receipt_email"),
-        "receipt_number": None,
-        "receipt_url": f"https://pay.stripe.com/receipts/fake/{charge.id}",
-        "refunded": charge.amount_refunded > 0 and charge.amount_refunded >= fully,
-        "refunds": _list(refund_list, f"/v1/charges/{charge.id}/refunds"),
-        "review": None,
-        "shipping": None,
-        "source_transfer": None,
-        "statement_descriptor": intent.echo.get("statement_descriptor"),
-        "statement_descriptor_suffix": intent.echo.get("statement_descriptor_suffix"),
-        "status": "failed" if decline else "succeeded",
-        "transfer_data": None,
-        "transfer_group": intent.echo.get("transfer_group"),
-    }
-
-
-def payment_method_json(intent: Intent) -> dict[str, Any]:
-    """The PaymentMethod Stripe made from the test card (errors embed it)."""
-    assert intent.card is not None and intent.payment_method is not None
-    return {
-        "id": intent.payment_method,
-        "object": "payment_method",
-        "billing_details": _billing_details(),
-        "card": {
-            **intent.card.details(),
-            "generated_from": None,
-            "networks": {"available": [intent.card.brand], "preferred": None},
-            "three_d_secure_usage": {"supported": intent.card.three_d_secure != "not_supported"},
-        },
-        "created": intent.created,
-        "customer": None,
-        "livemode": False,
-        "metadata": {},
-        "type": "card",
-    }
+    )
 
 
 def refund_json(refund: Refund) -> dict[str, Any]:
@@ -268,15 +272,12 @@ def refund_json(refund: Refund) -> dict[str, Any]:
         "metadata": refund.metadata,
         "payment_intent": refund.payment_intent,
         "reason": refund.reason,
-        "receipt_number": None,
-        "source_transfer_reversal": None,
         "status": refund.status,
-        "transfer_reversal": None,
     }
     if refund.failure_reason:
         body["failure_reason"] = refund.failure_reason
         body["failure_balance_transaction"] = f"txn_failed_{refund.id[3:]}"
-    return body
+    return complete("refund", body)
 
 
 def _list(data: list[dict[str, Any]], url: str) -> dict[str, Any]:
@@ -284,8 +285,7 @@ def _list(data: list[dict[str, Any]], url: str) -> dict[str, Any]:
 
 
 def _billing_details() -> dict[str, Any]:
-    address = dict.fromkeys(("city", "country", "line1", "line2", "postal_code", "state"))
-    return {"address": address, "email": None, "name": None, "phone": None}
+    return complete("billing_details", {"address": complete("address", {})})
 
 
 def next_action(intent: Intent, return_url: str | None) -> dict[str, Any]:

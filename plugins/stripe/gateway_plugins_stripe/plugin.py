@@ -30,6 +30,7 @@ from gateway_plugins.http import (
 from .commands import COMMANDS, GATEWAY_ID, client_token_request
 from .errors import ERROR_MAP
 from .settings import BASE_URL, StripeSettings
+from .voids import void
 from .webhooks import WebhookSettings, handle
 
 if TYPE_CHECKING:
@@ -78,8 +79,8 @@ class StripeGatewayPlugin(CommandHooks):
     time for the tolerance check; tests replace it.
     """
 
-    # authorize, capture, refund, void and process_payment come from CommandHooks:
-    # each runs the command of the same name in commands.py.
+    # authorize, capture, refund and process_payment come from CommandHooks: each runs
+    # the command of the same name in commands.py. A void reads the PaymentIntent first.
 
     def __init__(self) -> None:
         self.slot: ConnectionSlot[WebhookSettings] = ConnectionSlot("Stripe")
@@ -117,6 +118,12 @@ class StripeGatewayPlugin(CommandHooks):
             name=GATEWAY_ID,
         )
         self.slot.replace(Connection(config, client, COMMANDS, webhooks))
+
+    @hookimpl
+    def void(
+        self, payment_information: PaymentData, previous_value: GatewayResponse | None
+    ) -> GatewayResponse:
+        return void(self.slot.get(), payment_information)
 
     @hookimpl
     def confirm_payment(

@@ -33,8 +33,9 @@ from gateway_plugins import (
 )
 from gateway_plugins.notification_parsing import event_date, load_json
 
-from .commands import GATEWAY_ID, INTENT_FIELDS, REFUND_FIELDS, error_summary
+from .commands import GATEWAY_ID
 from .errors import normalize
+from .replies import INTENT_FIELDS, REFUND_FIELDS, error_summary
 from .signature import DEFAULT_TOLERANCE, BadSignature, verify
 from .wire import STRIPE_UNITS
 

@@ -75,6 +75,17 @@ def error_response(
     )
 
 
+#: A PaymentIntent's status → the kind of response, and the field holding its amount.
+_STATES: Mapping[str, tuple[TransactionKind, str]] = {
+    "requires_capture": (TransactionKind.AUTH, "amount_capturable"),
+    "succeeded": (TransactionKind.CAPTURE, "amount_received"),
+    "requires_action": (TransactionKind.ACTION_TO_CONFIRM, "amount"),
+    "processing": (TransactionKind.PENDING, "amount"),
+    "canceled": (TransactionKind.VOID, "amount"),
+}
+_UNEXPECTED = (TransactionKind.PENDING, "")
+
+
 def intent_response(intent: dict[str, Any], payment: PaymentData) -> GatewayResponse:
     """A PaymentIntent, in whatever state, as a ``GatewayResponse``."""
     status = intent.get("status")
@@ -89,13 +100,8 @@ def intent_response(intent: dict[str, Any], payment: PaymentData) -> GatewayResp
         return failure(
             payment, TransactionKind.AUTH, normalize(402, intent["last_payment_error"]), **common
         )
-    kind, minor = {
-        "requires_capture": (TransactionKind.AUTH, intent.get("amount_capturable")),
-        "succeeded": (TransactionKind.CAPTURE, intent.get("amount_received")),
-        "requires_action": (TransactionKind.ACTION_TO_CONFIRM, intent.get("amount")),
-        "processing": (TransactionKind.PENDING, intent.get("amount")),
-        "canceled": (TransactionKind.VOID, intent.get("amount")),
-    }.get(str(status), (TransactionKind.PENDING, None))
+    kind, field = _STATES.get(status if isinstance(status, str) else "", _UNEXPECTED)
+    minor = intent.get(field) if field else None
     if minor is None:
         # A state we do not expect here: report it, do not guess an outcome.
         return failure(

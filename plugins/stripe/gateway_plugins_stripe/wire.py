@@ -32,15 +32,21 @@ def form_encode(params: Mapping[str, Any], prefix: str = "") -> list[tuple[str, 
     """
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
-        name = f"{prefix}[{key}]" if prefix else str(key)
         if value is None:
             continue
-        if isinstance(value, Mapping):
+        name = f"{prefix}[{key}]" if prefix else str(key)
+        kind = type(value)
+        # Exact types first: every payment call goes through here.
+        if kind is str:
+            pairs.append((name, value))
+        elif kind is int:
+            pairs.append((name, str(value)))
+        elif kind is bool:
+            pairs.append((name, "true" if value else "false"))
+        elif isinstance(value, Mapping):
             pairs += form_encode(value, name)
         elif isinstance(value, list | tuple):
             pairs += form_encode({str(index): item for index, item in enumerate(value)}, name)
-        elif isinstance(value, bool):
-            pairs.append((name, "true" if value else "false"))
         else:
             pairs.append((name, str(value)))
     return pairs

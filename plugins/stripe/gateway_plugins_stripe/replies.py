@@ -142,20 +142,22 @@ def card_info(intent: Mapping[str, Any]) -> CreditCardInfo | None:
 
     At API version 2020-08-27 ``charges`` lists only the latest charge.
     """
+    # Parsed JSON: objects are dicts (a cheaper test than Mapping's).
     charges = intent.get("charges")
-    data = charges.get("data") if isinstance(charges, Mapping) else None
-    if not isinstance(data, list) or not data or not isinstance(data[0], Mapping):
+    data = charges.get("data") if type(charges) is dict else None
+    if type(data) is not list or not data or type(data[0]) is not dict:
         return None
     details = data[0].get("payment_method_details")
-    card = details.get("card") if isinstance(details, Mapping) else None
-    if not isinstance(card, Mapping):
+    card = details.get("card") if type(details) is dict else None
+    if type(card) is not dict:
         return None
+    brand = card.get("brand")
     try:
         return CreditCardInfo(
             last_4=card["last4"],
             exp_month=card["exp_month"],
             exp_year=card["exp_year"],
-            brand=card.get("brand") if isinstance(card.get("brand"), str) else None,
+            brand=brand if type(brand) is str else None,
         )
     except (KeyError, ValueError):  # not a card's details as we know them: leave it unnamed
         return None

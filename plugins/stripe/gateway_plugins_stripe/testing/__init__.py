@@ -25,7 +25,14 @@ Endpoints: ``POST /v1/payment_intents`` (with ``confirm=true``),
 ``…/capture``, ``…/cancel``, ``POST /v1/refunds``, ``GET /v1/refunds/{id}``,
 ``POST /v1/setup_intents``.
 
-Simplified (see each module): one account, no customers, Connect or
+Every object carries every field Stripe sends (``null`` where unset; the
+field lists are data in ``fields``). A PaymentIntent created with
+``setup_future_usage`` keeps its PaymentMethod, attached to its ``customer``,
+to be charged again (``off_session`` too); a used PaymentMethod not kept for
+that customer is refused, as at Stripe.
+
+Simplified (see each module): one account, no Customer objects (a customer id
+is accepted, echoed, and owns the PaymentMethods kept for it), no Connect or
 expansion; webhooks wait in an outbox rather than being POSTed; cards only;
 authorisations never expire; the 3-D Secure challenge is finished by
 ``FakeStripe.complete_3ds`` rather than a browser; idempotency keys never

@@ -14,8 +14,14 @@ version 2025-03-31 Stripe also made a Refund, with a ``charge.refunded``, for
 the released rest of a partial capture and for a cancelled authorisation; the
 fake makes neither (its ledger records those as ``void``).
 
-Simplified on purpose: no customers (any ``customer`` id is accepted and
-echoed), no balance transactions beyond an id, no Connect
+PaymentMethods: a test card alias (``pm_card_visa``) becomes a new ``pm_…``
+at each confirmation; ``setup_future_usage`` keeps it, attached to the
+intent's customer, for later charges; one used and not kept for the customer
+is refused.
+
+Simplified on purpose: no Customer objects (any ``customer`` id is accepted,
+echoed, and owns the PaymentMethods kept for it; attaching one later is not
+simulated), no balance transactions beyond an id, no Connect
 (``application_fee_amount``, ``transfer_data``, ``on_behalf_of`` are accepted
 and ignored), ``expand`` is accepted and ignored (2020-08-27 already embeds
 ``charges``), and authorisations never expire.
@@ -35,7 +41,6 @@ from .ledger import EntryKind, Ledger, LedgerEntry
 from .objects import (
     Charge,
     Intent,
-    PaymentMethod,
     Refund,
     Reply,
     charge_json,
@@ -43,9 +48,9 @@ from .objects import (
     new_id,
     next_action,
     now,
-    payment_method_json,
     refund_json,
 )
+from .payment_methods import PaymentMethods
 from .wire import ApiError, Params, check_amount, check_currency, invalid, missing, money
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -94,8 +99,7 @@ class Account:
         self.charges: dict[str, Charge] = {}
         self.refunds: dict[str, Refund] = {}
         self.setup_intents: dict[str, dict[str, Any]] = {}
-        #: The PaymentMethods made from test card aliases, by ``pm_…`` id.
-        self.payment_methods: dict[str, PaymentMethod] = {}
+        self.payment_methods = PaymentMethods(cards)
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -152,7 +156,7 @@ class Account:
             "transfer_group": p.string("transfer_group"),
         }
         if alias:
-            self._known(alias)
+            self.payment_methods.check(alias)
         if confirm and not alias:
             raise invalid(
                 "You cannot confirm this PaymentIntent because it's missing a payment method.",
@@ -202,7 +206,7 @@ class Account:
                 code="parameter_missing",
                 param="payment_method",
             )
-        self._known(alias)
+        self.payment_methods.check(alias)
         intent.card_alias = alias
         if receipt_email is not None:
             intent.echo["receipt_email"] = receipt_email
@@ -459,8 +463,9 @@ class Account:
     ) -> None:
         """Confirm with ``intent.card_alias``: 3-D Secure, then authorise (or decline)."""
         assert intent.card_alias is not None
-        method = self._payment_method(intent.card_alias, intent.echo.get("customer"))
-        method.used = True
+        method = self.payment_methods.for_confirmation(
+            intent.card_alias, intent.echo.get("customer")
+        )
         card = method.card
         intent.card, intent.payment_method = card, method.id
         intent.last_payment_error = intent.next_action = None
@@ -521,7 +526,8 @@ class Account:
             self._emit("charge.failed", self.charge_json(charge))
             self._emit("payment_intent.payment_failed", self.intent_json(intent))
             return error
-        self._keep_payment_method(intent)
+        if intent.echo.get("setup_future_usage"):
+            self.payment_methods.keep(intent.payment_method, intent.echo.get("customer"))
         if intent.capture_method == "manual":
             intent.status, intent.amount_capturable = "requires_capture", intent.amount
             self._record("authorization", intent, intent.amount, charge.id, key)
@@ -543,51 +549,9 @@ class Account:
             raise missing("payment_intent", pi_id or "", param, status=status)
         return intent
 
-    def _known(self, alias: str) -> None:
-        """``alias`` names a test card or a PaymentMethod of the account; else Stripe's 400."""
-        if alias not in self.cards and alias not in self.payment_methods:
-            error = missing("PaymentMethod", alias, "payment_method")
-            error.stored = False  # a parameter that failed validation
-            raise error
-
-    def _payment_method(self, alias: str, customer: str | None) -> PaymentMethod:
-        """The PaymentMethod a confirmation charges: a new one for a test card alias
-        (Stripe makes one each time), or one of the account's if it may be charged again."""
-        self._known(alias)
-        card = self.cards.get(alias)
-        if card is not None:
-            method = PaymentMethod(new_id("pm"), card, now())
-            self.payment_methods[method.id] = method
-            return method
-        method = self.payment_methods[alias]
-        if method.used and method.customer is None:
-            raise invalid(
-                "The provided PaymentMethod was previously used with a PaymentIntent without"
-                " Customer attachment, shared with a connected account without Customer"
-                " attachment, or was detached from a Customer. It may not be used again. To use"
-                " a PaymentMethod multiple times, you must attach it to a Customer first.",
-                param="payment_method",
-            )
-        if method.customer is not None and method.customer != customer:
-            # The fake's wording: Stripe refuses a PaymentMethod of another customer.
-            raise invalid(
-                f"The provided PaymentMethod belongs to Customer {method.customer}; pass"
-                " customer with the PaymentMethod's Customer to use it.",
-                param="customer",
-            )
-        return method
-
-    def _keep_payment_method(self, intent: Intent) -> None:
-        """``setup_future_usage``: a successful payment keeps its PaymentMethod, attached to
-        the intent's customer if it has one (else it may be attached later: not simulated)."""
-        if intent.echo.get("setup_future_usage") and intent.payment_method:
-            method = self.payment_methods[intent.payment_method]
-            method.kept = True
-            method.customer = method.customer or intent.echo.get("customer")
-
     def payment_method_json(self, intent: Intent) -> dict[str, Any]:
         assert intent.payment_method is not None
-        return payment_method_json(self.payment_methods[intent.payment_method])
+        return self.payment_methods.json(intent.payment_method)
 
     def _unexpected_state(self, intent: Intent, message: str) -> ApiError:
         return ApiError(

@@ -2,7 +2,7 @@
 
 A PaymentIntent carries a ``charges`` list holding its latest charge (newer API
 versions have ``latest_charge`` instead); errors embed the PaymentIntent and the
-PaymentMethod. Fields the fake does not model are present with Stripe's
+PaymentMethod (``payment_methods``). Fields the fake does not model are present with Stripe's
 ``null`` / empty values, so the objects validate against the 2022 OpenAPI spec.
 """
 
@@ -37,22 +37,6 @@ class Reply:
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     stored: bool = True
-
-
-@dataclass
-class PaymentMethod:
-    """A PaymentMethod Stripe made from a test card alias (``pm_card_visa`` → ``pm_…``).
-
-    Used once it confirmed a PaymentIntent. ``kept`` when that PaymentIntent asked
-    for ``setup_future_usage`` and succeeded; attached to ``customer`` when it had one.
-    """
-
-    id: str
-    card: Card
-    created: int
-    customer: str | None = None
-    used: bool = False
-    kept: bool = False
 
 
 @dataclass
@@ -203,7 +187,7 @@ def charge_json(charge: Charge, intent: Intent, refunds: Mapping[str, Refund]) -
             "amount_captured": charge.amount_captured,
             "amount_refunded": charge.amount_refunded,
             "balance_transaction": f"txn_{charge.id[3:]}" if charge.captured else None,
-            "billing_details": _billing_details(),
+            "billing_details": billing_details(),
             "calculated_statement_descriptor": "FAKE STRIPE",
             "captured": charge.captured,
             "created": charge.created,
@@ -236,30 +220,6 @@ def charge_json(charge: Charge, intent: Intent, refunds: Mapping[str, Refund]) -
     )
 
 
-def payment_method_json(method: PaymentMethod) -> dict[str, Any]:
-    """A PaymentMethod (errors embed it)."""
-    card = method.card
-    details = {
-        **card.details(),
-        "networks": {"available": [card.brand], "preferred": None},
-        "three_d_secure_usage": {"supported": card.three_d_secure != "not_supported"},
-    }
-    return complete(
-        "payment_method",
-        {
-            "id": method.id,
-            "object": "payment_method",
-            "billing_details": _billing_details(),
-            "card": complete("payment_method_card", details),
-            "created": method.created,
-            "customer": method.customer,
-            "livemode": False,
-            "metadata": {},
-            "type": "card",
-        },
-    )
-
-
 def refund_json(refund: Refund) -> dict[str, Any]:
     body = {
         "id": refund.id,
@@ -284,7 +244,7 @@ def _list(data: list[dict[str, Any]], url: str) -> dict[str, Any]:
     return {"object": "list", "data": data, "has_more": False, "total_count": len(data), "url": url}
 
 
-def _billing_details() -> dict[str, Any]:
+def billing_details() -> dict[str, Any]:
     return complete("billing_details", {"address": complete("address", {})})
 
 

@@ -19,16 +19,18 @@ Figures
    (``merge_environment_settings``) and then ``trust_env = False``, an
    ``HTTPAdapter`` with ``pool_connections=1``, ``pool_maxsize`` the plugin's
    pool size and ``max_retries=0``, and ``allow_redirects=False`` on each call.
-   Both sides send the same request: the form body the plugin's own builder
-   makes (``COMMANDS.command_for("authorize", payment).build(...)``, then
-   ``urlencode``), the same headers, and a fresh idempotency key per call (the
-   plugin's ``operation_key``), so every call creates a PaymentIntent and none
-   is an idempotent replay. One caller thread. The sides alternate repeat by
-   repeat (A B, B A, …). Shown per side: calls/s (median over repeats), median
-   and p99 ms per call (over every call timed), and client CPU µs per call
-   (``time.process_time`` of this process, which the fake no longer shares).
-   The figure is the median of the per-repeat ratios plugin / baseline; the
-   spread of those ratios is shown as the noise seen.
+   Every side sends the same request: the form fields the plugin's own builder
+   makes (``COMMANDS.command_for("authorize", payment).build(...)``, encoded
+   by ``requests`` on the baseline sides), the same headers, and a fresh
+   idempotency key per call (the plugin's ``operation_key``), so every call
+   creates a PaymentIntent and none is an idempotent replay. The baseline reads
+   the reply's JSON, as any client must; a third side leaving it unparsed is
+   shown for information. One caller thread; the sides alternate in blocks of
+   10 calls, each taking each place in turn. Shown per side: calls/s (median
+   over repeats), median and p99 ms per call (over every call timed), and
+   client CPU µs per call (``time.process_time`` of this process, which the
+   fake no longer shares). The figure is the median of the per-repeat ratios
+   plugin / baseline; their spread is shown as the noise seen.
 2. **Connections** (target ≤ 10, the plugin's default ``pool_size``): TCP
    connections the fake accepted during 1,000 ``manager.authorize`` calls by a
    freshly configured plugin, one caller thread and then 10 at once; the figure

@@ -252,6 +252,43 @@ class _Model(BaseModel):
         )
 
 
+class _Inspected(_Model):
+    """A model whose free-form fields (``raw_response``, ``psp_error_message``) the
+    scrubber inspected when validation built it, once, for every later reader.
+
+    The mark holds the id of the validated object: a copy made by ``model_copy``
+    or an object made by ``model_construct`` carries no mark of its own, and the
+    manager validates it again before trusting it.
+    """
+
+    _checked: tuple[int, Inspection] | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        # pydantic compares private attributes too; the mark is no part of the value.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = _Model.__hash__
+
+    def _inspect(self, *values: object) -> None:
+        """Record what the scrubber finds in ``values``; called by validation only."""
+        private = self.__pydantic_private__
+        assert private is not None, "the model declares a private attribute"
+        checked = private.get("_checked")
+        if checked is None or checked[0] != id(self):  # a model in a field is seen again
+            private["_checked"] = (id(self), inspect(values))
+
+    def inspection(self) -> Inspection | None:
+        """What validation found in the free-form fields; ``None`` when this object
+        was not built by validation (``model_construct``, ``model_copy``)."""
+        private = getattr(self, "__pydantic_private__", None)
+        checked: tuple[int, Inspection] | None = private.get("_checked") if private else None
+        if checked is None or checked[0] != id(self):
+            return None
+        return checked[1]
+
+
 class AddressData(_Model):
     """A postal address (billing or shipping)."""
 
@@ -400,7 +437,7 @@ class PaymentData(_Model):
         return None if value is None else check_language_tag(value)
 
 
-class GatewayResponse(_Model):
+class GatewayResponse(_Inspected):
     """What every money operation returns.
 
     A failed response (``is_success=False``) always has an ``error_code``; its
@@ -439,11 +476,6 @@ class GatewayResponse(_Model):
     deduplicates retries by idempotency key (capability ``idempotency``), else
     ``check_status``: look the transaction up before retrying."""
 
-    # (id of the validated object, what the scrubber found in its free-form fields).
-    # Set by validation only: a response made by ``model_construct`` or ``model_copy``
-    # carries no mark of its own, and the manager validates it again.
-    _checked: tuple[int, Inspection] | None = PrivateAttr(default=None)
-
     @model_validator(mode="before")
     @classmethod
     def _fill_error_defaults(cls, values: Any) -> Any:
@@ -481,19 +513,8 @@ class GatewayResponse(_Model):
                 "outcome_unknown: an unknown outcome is a failure with error_code "
                 "processing_error (neither approved nor declined)"
             )
-        private = self.__pydantic_private__
-        assert private is not None, "the model declares a private attribute"
-        private["_checked"] = (id(self), inspect((self.raw_response, self.psp_error_message)))
+        self._inspect(self.raw_response, self.psp_error_message)
         return self
-
-    def inspection(self) -> Inspection | None:
-        """What validation found in ``raw_response`` and ``psp_error_message``; ``None``
-        when this object was not built by validation (``model_construct``, ``model_copy``)."""
-        private = self.__pydantic_private__
-        checked: tuple[int, Inspection] | None = private.get("_checked") if private else None
-        if checked is None or checked[0] != id(self):
-            return None
-        return checked[1]
 
     _check_precision = field_validator("amount")(_check_precision)
 

@@ -27,10 +27,17 @@ from typing import Any, Protocol
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from .errors import ErrorCode, NormalizedError
-from .interface import CurrencyCode, ReportedAmount, TransactionKind, _check_precision, _Model
+from .interface import (
+    CurrencyCode,
+    ReportedAmount,
+    TransactionKind,
+    _check_precision,
+    _Inspected,
+    _Model,
+)
 
 
-class TransactionUpdate(_Model):
+class TransactionUpdate(_Inspected):
     """One transaction event a PSP reported, in the shared vocabulary.
 
     ``psp_reference`` names the payment the event belongs to (what the host
@@ -76,6 +83,7 @@ class TransactionUpdate(_Model):
             raise ValueError("error_code: a successful update carries no error_code")
         if not self.is_success and self.error_code is None:
             raise ValueError("error_code: a failed update must carry an ErrorCode")
+        self._inspect(self.raw_response, self.psp_error_message)
         return self
 
     @classmethod

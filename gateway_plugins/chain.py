@@ -25,15 +25,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .contract import FAILURE_KINDS, OPERATION_KINDS, echo_checked, money_facts, trusted_response
 from .errors import ErrorCode, RetryAdvice
 from .exceptions import OperationNotSupportedError
 from .interface import Capability, GatewayResponse, PaymentData, TransactionKind
+from .notifications import TransactionUpdate
 from .registry import Gateway, Registry
 from .safety import safe_text, safe_traceback
-from .scrub import Inspection
+from .scrub import Inspection, Scrubber
 
 log = logging.getLogger("gateway_plugins")
 
@@ -288,26 +289,37 @@ def scrubbed(
     gateway: Gateway, plugin_name: str, response: GatewayResponse, inspection: Inspection
 ) -> GatewayResponse:
     """``response`` with card data and secrets removed from its free-form fields."""
-    scrubber = gateway.scrubber
+    cleaned, fields = free_text_scrubbed(gateway.scrubber, response, inspection)
+    if fields:
+        log.warning("plugin %r returned card data or secrets in %s; scrubbed",
+                    plugin_name, ", ".join(fields))  # fmt: skip
+    return cleaned
+
+
+Inspected = TypeVar("Inspected", GatewayResponse, TransactionUpdate)
+
+
+def free_text_scrubbed(
+    scrubber: Scrubber, model: Inspected, inspection: Inspection
+) -> tuple[Inspected, tuple[str, ...]]:
+    """``model`` with card data and secrets out of ``raw_response`` and ``psp_error_message``,
+    and the names of the fields that changed. Never raises: what cannot be scrubbed goes."""
     if not scrubber.needs_scrubbing(inspection):
-        return response  # the common case: decided by validation and a few searches
+        return model, ()  # the common case: decided by validation and a few searches
     try:
         cleaned = {
             key: scrubber.data(value)
             for key, value in (
-                ("raw_response", response.raw_response),
-                ("psp_error_message", response.psp_error_message),
+                ("raw_response", model.raw_response),
+                ("psp_error_message", model.psp_error_message),
             )
             if value and scrubber.leaks(value)
         }
-    except Exception:  # what cannot be scrubbed does not reach the host
+    except Exception:
         cleaned = {"raw_response": None, "psp_error_message": None}
     if not cleaned:
-        return response
-    log.warning(
-        "plugin %r returned card data or secrets in %s; scrubbed", plugin_name, ", ".join(cleaned)
-    )
-    return response.model_copy(update=cleaned)
+        return model, ()
+    return model.model_copy(update=cleaned), tuple(cleaned)
 
 
 def failure(

@@ -88,7 +88,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import uuid4
 
 from pydantic import (
@@ -252,6 +252,9 @@ class _Model(BaseModel):
         )
 
 
+_Self = TypeVar("_Self", bound="_Inspected")
+
+
 class _Inspected(_Model):
     """A model whose free-form fields (``raw_response``, ``psp_error_message``) the
     scrubber inspected when validation built it, once, for every later reader.
@@ -278,6 +281,19 @@ class _Inspected(_Model):
         checked = private.get("_checked")
         if checked is None or checked[0] != id(self):  # a model in a field is seen again
             private["_checked"] = (id(self), inspect(values))
+
+    def validated(self: _Self) -> _Self:
+        """This object if validation built it, else a validated copy of its fields.
+
+        Raises ``ValidationError`` when the fields break a rule (a ``float``
+        amount, a failure without an ``ErrorCode`` …).
+        """
+        if self.inspection() is not None:
+            return self
+        fields = type(self).model_fields
+        return type(self).model_validate(
+            {name: getattr(self, name) for name in fields if hasattr(self, name)}
+        )
 
     def inspection(self) -> Inspection | None:
         """What validation found in the free-form fields; ``None`` when this object

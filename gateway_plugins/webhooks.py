@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 from pydantic import ValidationError
 
-from .chain import log_exception
+from .chain import free_text_scrubbed, log_exception
 from .exceptions import (
     NotificationError,
     NotificationInProgress,
@@ -287,25 +287,10 @@ def _is_text(value: str) -> bool:
 
 def _scrubbed(gateway: Gateway, update: TransactionUpdate) -> TransactionUpdate:
     """``update`` validated (if it was not) and with card data and secrets removed."""
+    update = update.validated()  # model_construct or model_copy: nothing it holds is known
     inspection = update.inspection()
-    if inspection is None:  # model_construct or model_copy: nothing it holds is known
-        update = TransactionUpdate.model_validate(
-            {name: getattr(update, name) for name in TransactionUpdate.model_fields
-             if hasattr(update, name)}
-        )  # fmt: skip
-        inspection = update.inspection()
-    scrubber = gateway.scrubber
-    if inspection is not None and not scrubber.needs_scrubbing(inspection):
-        return update  # decided once, when the plugin built the update
-    cleaned = {
-        key: scrubber.data(value)
-        for key, value in (
-            ("raw_response", update.raw_response),
-            ("psp_error_message", update.psp_error_message),
-        )
-        if value and scrubber.leaks(value)
-    }
-    return update.model_copy(update=cleaned) if cleaned else update
+    assert inspection is not None, "a validated update carries its inspection"
+    return free_text_scrubbed(gateway.scrubber, update, inspection)[0]
 
 
 __all__ = ["MAX_BODY_SIZE", "Delivery", "NotificationPolicy", "checked_event_log", "receive"]

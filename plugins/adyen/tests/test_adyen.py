@@ -644,29 +644,65 @@ def test_a_wrong_merchant_account_is_refused(manager: PluginManager, fake_adyen:
         ("5", "ISK", 500),  # Adyen: ISK has 2 decimals (ISO: 0)
         ("12", "CVE", 12),  # Adyen: CVE has none (ISO: 2)
         ("12.00", "CVE", 12),
+        ("1000", "IDR", 1000),  # Adyen: IDR has none (ISO: 2)
+        ("15000.00", "IDR", 15000),
     ],
 )
 def test_adyen_minor_units(
     manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str, value: int
 ) -> None:
+    manager.configure("adyen", config_for(fake_adyen, auto_capture=False))
     reference = authorized(manager, amount, currency)
     capture = manager.capture(follow_up(reference, amount, currency))
     fake_adyen.settle()
 
     assert sent(fake_adyen, 0)["amount"] == {"currency": currency, "value": value}
     assert sent(fake_adyen)["amount"] == {"currency": currency, "value": value}
+    # Adyen charged what was asked, by its own table of decimals.
+    assert fake_adyen.payment(reference).amount == Decimal(amount)
     assert capture.is_success and capture.amount == Decimal(amount) and capture.currency == currency
     assert fake_adyen.ledger.captured(reference) == value
 
 
-def test_an_amount_adyen_cannot_carry_is_refused_before_sending(
-    manager: PluginManager, fake_adyen: FakeAdyen
+@pytest.mark.parametrize(
+    ("amount", "currency"), [("1000", "CLP"), ("5", "ISK"), ("12", "CVE"), ("1000", "IDR")]
+)
+def test_a_deviation_comes_back_from_the_reply_and_the_webhook(
+    manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str
 ) -> None:
-    response = manager.authorize(pay("10.50", "CVE"))
+    response = manager.authorize(pay(amount, currency))
+    [webhook] = fake_adyen.take_webhooks()
+    with manager.notification("adyen", *webhook) as result:
+        [update] = result.updates
+
+    # What Adyen authorised, read by Adyen's own table, is what the host hears, twice.
+    charged = fake_adyen.payment(response.psp_reference or "").amount
+    assert (
+        (response.amount, response.currency) == (charged, currency) == (Decimal(amount), currency)
+    )
+    assert update.kind is K.AUTH and (update.amount, update.currency) == (charged, currency)
+
+
+@pytest.mark.parametrize(("amount", "currency"), [("10.50", "CVE"), ("1000.50", "IDR")])
+def test_an_amount_adyen_cannot_carry_is_refused_before_sending(
+    manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str
+) -> None:
+    response = manager.authorize(pay(amount, currency))
 
     assert not response.is_success and response.psp_error_code == INVALID_REQUEST
-    assert "CVE" in (response.psp_error_message or "")
+    assert currency in (response.psp_error_message or "")
     assert fake_adyen.requests == []
+
+
+def test_a_currency_adyen_does_not_take_is_refused_by_adyen(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    manager.configure("adyen", config_for(fake_adyen, currencies="BIF"))
+
+    response = manager.authorize(pay("100", "BIF"))
+
+    assert not response.is_success and response.psp_error_code == "138"
+    assert fake_adyen.ledger.entries == []
 
 
 # -- Faults, retries and idempotency ------------------------------------------------------------

@@ -19,6 +19,7 @@ import requests
 from gateway_plugins_adyen import ACKNOWLEDGEMENT, signing_string
 from gateway_plugins_adyen import sign as plugin_sign
 from gateway_plugins_adyen.testing import FakeAdyen, Webhook, hmac_signature, signing_text
+from gateway_plugins_adyen.testing.currencies import ADYEN_DECIMALS, major_units
 
 from gateway_plugins import (
     ErrorCode,
@@ -313,6 +314,23 @@ def test_other_event_codes_are_accepted_without_updates(
 
     assert result.updates == () and result.duplicates == ()
     assert result.acknowledgement == "[accepted]"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"), [("1000", "CLP"), ("5", "ISK"), ("12", "CVE"), ("15000", "IDR")]
+)
+def test_an_amount_is_read_by_adyens_decimals(
+    manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str
+) -> None:
+    # The value as Adyen writes it, from the fake's copy of Adyen's table (not the plugin's).
+    value = int(Decimal(amount).scaleb(ADYEN_DECIMALS[currency]))
+    assert major_units(value, currency) == Decimal(amount)
+
+    [update] = send(
+        manager, fake_adyen.sign(item(amount={"currency": currency, "value": value}))
+    ).updates
+
+    assert (update.amount, update.currency) == (Decimal(amount), currency)
 
 
 def test_an_amount_iso_cannot_hold_keeps_the_event(

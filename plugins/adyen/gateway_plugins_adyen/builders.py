@@ -21,6 +21,8 @@ from .wire import amount_json
 
 #: Adyen's limit on ``reference``.
 _REFERENCE_LENGTH = 80
+#: An address part the shop does not have, as Adyen's own plugins write it.
+_NOT_GIVEN = "N/A"
 
 
 def payment_request(
@@ -128,12 +130,18 @@ def merchant_reference(payment: PaymentData) -> str:
 
 
 def billing_address(address: AddressData) -> dict[str, str]:
-    """``billingAddress``: ``AddressData`` has no house number, so the street goes whole."""
+    """``billingAddress``: ``AddressData`` has no house number, so the street goes whole.
+
+    Adyen requires ``street``, ``houseNumberOrName`` and ``city`` and refuses them
+    empty (422, ``117``). What the shop does not have is sent as Adyen's own
+    plugins send it: ``"N/A"`` (Magento's ``Helper/Address.php`` for a house number
+    it cannot find in the street; the Salesforce cartridge for street and city).
+    """
     street = " ".join(part for part in (address.street_address_1, address.street_address_2) if part)
     fields = {
-        "street": street,
-        "houseNumberOrName": "",
-        "city": address.city,
+        "street": street or _NOT_GIVEN,
+        "houseNumberOrName": _NOT_GIVEN,
+        "city": address.city or _NOT_GIVEN,
         "postalCode": address.postal_code,
         "country": address.country.upper(),
     }

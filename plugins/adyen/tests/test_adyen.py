@@ -193,11 +193,35 @@ def test_a_billing_address_is_sent_whole(manager: PluginManager, fake_adyen: Fak
 
     assert sent(fake_adyen)["billingAddress"] == {
         "street": "Simon Carmiggeltstraat 6 50",
-        "houseNumberOrName": "",
+        "houseNumberOrName": "N/A",
         "city": "Amsterdam",
         "postalCode": "1011 DJ",
         "country": "NL",
     }
+
+
+@pytest.mark.parametrize(
+    "billing",
+    [
+        AddressData(street_address_1="Main Street", city="Springfield", postal_code="12345",
+                    country="US", country_area="IL"),
+        AddressData(city="Amsterdam", postal_code="1011 DJ", country="NL"),
+        AddressData(street_address_1="Kerkstraat 1", postal_code="1011 DJ", country="NL"),
+    ],
+)  # fmt: skip
+def test_an_address_without_a_house_number_street_or_city_is_paid(
+    manager: PluginManager, fake_adyen: FakeAdyen, billing: AddressData
+) -> None:
+    # Adyen refuses an empty houseNumberOrName, street or city (422, 117); AddressData
+    # has no house number, and a shop may not ask for the rest. Adyen's own plugins
+    # send "N/A" for what they do not have (Magento's house number, SFCC's street, city).
+    response = manager.authorize(pay(billing=billing))
+
+    assert response.is_success, response.psp_error_message
+    address = sent(fake_adyen)["billingAddress"]
+    assert address["houseNumberOrName"] == "N/A"
+    assert address["street"] == (billing.street_address_1 or "N/A")
+    assert address["city"] == (billing.city or "N/A")
 
 
 # -- Stored payment methods ------------------------------------------------------------------

@@ -497,6 +497,13 @@ def _check_amount(payment: Payment) -> None:
 def _check_billing_address(address: object) -> None:
     if not isinstance(address, dict):
         return
+    for name in ("street", "houseNumberOrName", "city"):
+        value = address.get(name)
+        if isinstance(value, str) and not value.strip():
+            # Adyen: 422 "117" for a required address field sent empty.
+            raise ServiceError(
+                422, "117", f"Required field 'billingAddress.{name}' is not provided"
+            )
     country = address.get("country", "")
     if not (
         isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()

@@ -153,8 +153,13 @@ def _success(
 def _failure(
     payment: PaymentData, kind: TransactionKind, error: NormalizedError, **fields: Any
 ) -> GatewayResponse:
-    """A failed response; one that advises a retry names the key to retry with."""
-    if error.retry is RetryAdvice.RETRY_LATER:
+    """A failed response; one that advises a retry names the key to retry with.
+
+    Whatever the HTTP status: a 422 ``704`` (the same request still in progress)
+    and a 429 advise it as much as a 5xx. The key is the host's: retried with the
+    same ``PaymentData``, the plugin sends the same operation key again.
+    """
+    if error.retry in (RetryAdvice.RETRY_LATER, RetryAdvice.CHECK_STATUS):
         fields.setdefault("idempotency_key", payment.idempotency_key)
     return GatewayResponse.failure(payment, kind, error, **fields)
 
@@ -162,15 +167,16 @@ def _failure(
 def _service_failure(
     reply: HttpReply, body: Mapping[str, Any], payment: PaymentData, kind: TransactionKind
 ) -> GatewayResponse:
-    fields: dict[str, Any] = {
-        "transaction_id": _reference(body.get("pspReference")) or "",
-        "psp_reference": payment.psp_reference,
-        "raw_response": {**kept(body, ERROR_FIELDS), "http_status": reply.status},
-    }
-    if reply.status >= 500:
-        # Adyen may have acted before failing: retrying with the same key is safe.
-        fields["idempotency_key"] = payment.idempotency_key
-    return _failure(payment, kind, service_error(reply.status, body), **fields)
+    # A 5xx is retried with the same key (service_error advises it whatever the code):
+    # Adyen may have acted before failing, and answers the key once.
+    return _failure(
+        payment,
+        kind,
+        service_error(reply.status, body),
+        transaction_id=_reference(body.get("pspReference")) or "",
+        psp_reference=payment.psp_reference,
+        raw_response={**kept(body, ERROR_FIELDS), "http_status": reply.status},
+    )
 
 
 def _forced(error: NormalizedError, code: ErrorCode) -> NormalizedError:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,7 @@ from gateway_plugins import (
 )
 from gateway_plugins.contract import ECHO_MISMATCH
 from gateway_plugins.http import INVALID_REQUEST, OUTCOME_UNKNOWN, PSP_UNREACHABLE
+from gateway_plugins.idempotency import operation_key
 from plugins.adyen.tests.payments import (
     RETURN_URL,
     THREE_DS_VISA,
@@ -47,6 +50,13 @@ def authorized(manager: PluginManager, amount: str = "10.00", currency: str = "E
     assert response.is_success and response.kind is K.AUTH, response
     assert response.psp_reference
     return response.psp_reference
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 3.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
 
 
 def sent(fake: FakeAdyen, index: int = -1) -> dict[str, Any]:
@@ -80,7 +90,8 @@ def test_authorize_sends_a_manual_capture_payment(
     }
     request = fake_adyen.requests[0]
     body = request.json
-    assert request.path == "/v71/payments" and request.idempotency_key == payment.idempotency_key
+    assert request.path == "/v71/payments"
+    assert request.idempotency_key == operation_key(payment, "authorize")
     assert body["amount"] == {"currency": "EUR", "value": 1000}
     assert body["additionalData"] == {"manualCapture": "true"}
     assert body["merchantAccount"] == fake_adyen.merchant_account
@@ -833,11 +844,102 @@ def test_the_same_key_for_another_payment_is_refused(
     first = pay()
     assert manager.authorize(first).is_success
 
-    other = pay("20.00", idempotency_key=first.idempotency_key)
+    # The host reused a key for another card: same operation, amount and key, other body.
+    other = pay(method=card("5555555555554444"), idempotency_key=first.idempotency_key)
     response = manager.authorize(other)
 
     assert not response.is_success and response.psp_error_code == "704"
+    assert response.retry_advice is RetryAdvice.RETRY_LATER
+    assert response.idempotency_key == other.idempotency_key
     assert len(fake_adyen.ledger.authorisations()) == 1
+
+
+def test_retry_advice_names_the_key_whatever_the_status(fake_adyen: FakeAdyen) -> None:
+    # Straight from the plugin, before the manager could fill the key in.
+    plugin = AdyenGatewayPlugin()
+    plugin.configure_gateway(config_for(fake_adyen))
+    first = pay()
+    assert plugin.authorize(first, None).is_success
+    fake_adyen.inject(Fault.SLOW, path="/payments", seconds=0.5)
+    in_progress = pay()
+    worker = threading.Thread(target=plugin.authorize, args=(in_progress, None))
+    worker.start()
+    wait_for(lambda: fake_adyen.in_flight(operation_key(in_progress, "authorize")))
+    answers = {"422 704, in progress": plugin.authorize(in_progress, None)}
+    worker.join()
+    another_body = pay(method=card("5555555555554444"), idempotency_key=first.idempotency_key)
+    answers["422 704, another body"] = plugin.authorize(another_body, None)
+    fake_adyen.inject(Fault.STATUS_500, path="/payments", times=3)
+    answers["500"] = plugin.authorize(pay(), None)
+    answers["200 Error"] = plugin.authorize(pay(method=card(holder="ERROR")), None)
+
+    for status, response in answers.items():
+        assert response.retry_advice is RetryAdvice.RETRY_LATER, status
+        assert response.idempotency_key is not None, status
+    assert answers["422 704, in progress"].psp_error_code == "704"
+    assert answers["422 704, in progress"].idempotency_key == in_progress.idempotency_key
+    assert answers["422 704, another body"].psp_error_code == "704"
+    assert (answers["500"].raw_response or {}).get("http_status") == 500
+
+
+def test_every_operation_sends_its_own_key(manager: PluginManager, fake_adyen: FakeAdyen) -> None:
+    manager.configure("adyen", config_for(fake_adyen, auto_capture=False))
+    authorization = pay("25.00", order_id="order-7")
+    reference = manager.authorize(authorization).psp_reference
+    follow = authorization.model_copy(update={"psp_reference": reference})
+
+    manager.capture(follow)
+    fake_adyen.settle()
+    manager.refund(follow)
+    manager.void(follow)
+    manager.capture(authorization.model_copy(update={"psp_reference": None}))  # a sale
+
+    sent_keys = [request.idempotency_key for request in fake_adyen.requests]
+    assert sent_keys == [
+        operation_key(authorization, "authorize"),
+        operation_key(follow, "capture"),
+        operation_key(follow, "refund"),
+        operation_key(follow, "void"),
+        operation_key(authorization, "sale"),
+    ]
+    assert len(set(sent_keys)) == 5
+
+
+def test_the_natural_host_code_charges_captures_and_refunds_once(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    """Authorize, then capture and refund with copies of the authorization's PaymentData,
+    every reply lost three times over and the host retrying the same PaymentData."""
+    manager.configure("adyen", config_for(fake_adyen, auto_capture=False))
+
+    def lost_then_retried(operation: str, payment: PaymentData, path: str) -> GatewayResponse:
+        fake_adyen.inject(Fault.DROP_AFTER_PROCESSING, path=path, times=3)
+        lost = getattr(manager, operation)(payment)
+        assert lost.psp_error_code == OUTCOME_UNKNOWN and lost.outcome_unknown, lost
+        assert lost.retry_advice is RetryAdvice.RETRY_LATER
+        assert lost.idempotency_key == payment.idempotency_key
+        again: GatewayResponse = getattr(manager, operation)(payment)  # the host's retry
+        assert again.is_success, again.psp_error_message
+        return again
+
+    authorization = pay("25.00", order_id="order-7")
+    auth = lost_then_retried("authorize", authorization, "/payments")
+    reference = auth.psp_reference or ""
+    capture = authorization.model_copy(update={"psp_reference": reference})
+    assert lost_then_retried("capture", capture, f"/payments/{reference}/captures").kind is (
+        K.PENDING
+    )
+    fake_adyen.settle()
+    refund = authorization.model_copy(update={"psp_reference": reference})
+    assert lost_then_retried("refund", refund, f"/payments/{reference}/refunds").kind is (
+        K.REFUND_ONGOING
+    )
+    fake_adyen.settle()
+
+    assert fake_adyen.charges_for(reference) == 1
+    assert fake_adyen.ledger.captured(reference) == fake_adyen.ledger.refunded(reference) == 2500
+    assert [e.kind for e in fake_adyen.ledger.entries] == ["authorisation", "capture", "refund"]
+    assert len({request.idempotency_key for request in fake_adyen.requests}) == 3
 
 
 def test_an_unreachable_adyen_is_another_gateways_job(fake_adyen: FakeAdyen) -> None:

@@ -271,6 +271,23 @@ def test_a_cancellation_completes_the_void(manager: PluginManager, fake_adyen: F
     assert update.is_success and update.kind is K.VOID and update.psp_reference == reference
 
 
+def test_a_cancellation_reports_the_whole_authorisation_released(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    reference = authorized(manager, fake_adyen, "25.00")
+    # Adyen's /cancels takes no amount: a host asking to void 3.00 hears "pending"
+    # for its request, and the webhook says what Adyen really released.
+    void = manager.void(follow_up(reference, "3.00"))
+    assert void.is_success and void.kind is K.PENDING
+    assert "amount" not in fake_adyen.requests[-1].json
+
+    [webhook] = fake_adyen.settle()
+    update = only_update(manager, webhook)
+
+    assert update.is_success and update.kind is K.VOID and update.event_code == "CANCELLATION"
+    assert (update.amount, update.currency) == (Decimal("25.00"), "EUR")
+
+
 def test_a_cancellation_of_captured_money_fails(
     manager: PluginManager, fake_adyen: FakeAdyen
 ) -> None:

@@ -58,18 +58,20 @@ def payment_handler(success_kind: TransactionKind, failure_kind: TransactionKind
             "psp_reference": reference,
             "raw_response": kept(body, PAYMENT_FIELDS),
         }
+        # Every success says which card paid, when Adyen's reply does (pending ones too).
+        card_info = _card_info(body)
         if result in AUTHORISED:
             stored = _stored_method(body)
             if stored is not None:
                 # The card Adyen kept (reuse_source): the token of the shopper's next payment.
                 common["raw_response"]["storedPaymentMethodId"] = stored
-            return _success(payment, body, success_kind, card_info=_card_info(body), **common)
+            return _success(payment, body, success_kind, card_info=card_info, **common)
         if result in PENDING:
-            return _success(payment, body, K.PENDING, **common)
+            return _success(payment, body, K.PENDING, card_info=card_info, **common)
         if result in SHOPPER_ACTION:
             common["action_required"] = True
             common["action_required_data"] = customer_action(reference or "", body.get("action"))
-            return _success(payment, body, K.ACTION_TO_CONFIRM, **common)
+            return _success(payment, body, K.ACTION_TO_CONFIRM, card_info=card_info, **common)
         if result == "Refused":
             error = refusal(body.get("refusalReasonCode"), body.get("refusalReason"))
             return _failure(payment, failure_kind, error, **common)
@@ -187,11 +189,16 @@ def _forced(error: NormalizedError, code: ErrorCode) -> NormalizedError:
 
 
 def _card_info(body: Mapping[str, Any]) -> CreditCardInfo | None:
-    """The card's last four digits, expiry and brand, when Adyen's additionalData has them."""
+    """The card's last four digits, expiry and brand, when Adyen's additionalData has them.
+
+    ``cardSummary`` and ``expiryDate`` (``"3/2030"``) are needed; the brand is
+    ``paymentMethod`` (``visa``, ``mc``). ``cardBin`` has no place in
+    ``CreditCardInfo`` and is not kept.
+    """
     data = body.get("additionalData")
     if not isinstance(data, Mapping):
         return None
-    last_4, expiry = data.get("cardSummary"), data.get("expiryDate")  # "3/2030"
+    last_4, expiry = data.get("cardSummary"), data.get("expiryDate")
     if not isinstance(last_4, str) or not isinstance(expiry, str):
         return None
     month, _, year = expiry.partition("/")

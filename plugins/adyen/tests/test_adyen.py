@@ -590,6 +590,35 @@ def test_pending_and_received_are_pending(manager: PluginManager, holder: str) -
     assert response.is_success and response.kind is K.PENDING and not response.action_required
 
 
+def test_every_success_that_names_the_card_says_which(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    stored = fake_adyen.store_card("shopper-1", "5555555555554444", expiry=(11, 2031))
+    challenged = manager.authorize(pay(method=card(THREE_DS_VISA)))
+    returned = fake_adyen.complete_3ds(challenged.psp_reference or "")
+
+    successes = {
+        "authorised": manager.authorize(pay()),
+        "sale": manager.process_payment(pay()),
+        "pending": manager.process_payment(pay(method=card(holder="PENDING"))),
+        "received": manager.authorize(pay(method=card(holder="RECEIVED"))),
+        "after 3-D Secure": manager.confirm_payment(
+            follow_up(challenged.psp_reference, data=returned)
+        ),
+        "stored card": manager.authorize(pay(token=stored, customer_id="shopper-1")),
+    }
+
+    for name, response in successes.items():
+        assert response.is_success, name
+        assert response.card_info is not None, name
+    named = {name: response.card_info for name, response in successes.items()}
+    assert {(c.last_4, c.exp_month, c.exp_year, c.brand) for c in named.values() if c} == {
+        ("1111", 3, 2030, "visa"),
+        ("0000", 3, 2030, "visa"),
+        ("4444", 11, 2031, "mc"),
+    }
+
+
 def test_a_partial_authorisation_is_not_taken_for_the_whole(manager: PluginManager) -> None:
     payment = pay(
         method=card(holder="PARTIAL"), data={"additional_data": {"allowPartialAuth": "true"}}

@@ -30,8 +30,8 @@ ADYEN_UNITS = MinorUnits(
     {
         "CLP": WireFormat(exponent=2, precision=0),  # ISO 0, Adyen 2
         "ISK": WireFormat(exponent=2, precision=0),  # ISO 0, Adyen 2
-        "CVE": 0,  # ISO 2, Adyen 0
-        "IDR": 0,  # ISO 2, Adyen 0
+        "CVE": WireFormat(exponent=0, precision=0),  # ISO 2, Adyen 0
+        "IDR": WireFormat(exponent=0, precision=0),  # ISO 2, Adyen 0
     }
 )
 

@@ -43,6 +43,8 @@ class Authorization:
     """What may be shown of the card (last 4 digits, brand), for every reply about it."""
     declines_capture: bool = False
     """The issuer declines every capture (the ``CAPTURE_DECLINED`` token)."""
+    redirect: bool = False
+    """Paid on a hosted page (the ``REDIRECT`` token): confirmed once the shopper is back."""
 
 
 class LedgerError(Exception):
@@ -83,11 +85,13 @@ class Ledger:
         *,
         card: CreditCardInfo | None = None,
         declines_capture: bool = False,
+        redirect: bool = False,
     ) -> Authorization:
         """Record a new authorization and return it (forgetting the oldest beyond the limit)."""
         with self._lock:
             record = Authorization(new_reference(), amount, currency, status, card=card,
-                                   declines_capture=declines_capture)  # fmt: skip
+                                   declines_capture=declines_capture,
+                                   redirect=redirect)  # fmt: skip
             self._authorizations[record.psp_reference] = record
             return record
 

@@ -38,7 +38,7 @@ from .bounded import max_records
 from .errors import ERROR_MAP
 from .ledger import Authorization, Ledger, LedgerError
 from .replies import KeyReused, Replies
-from .tokens import THREE_D_SECURE_FAILED, outcome
+from .tokens import outcome
 
 if TYPE_CHECKING:
     from gateway_plugins.conformance import ConformanceInputs
@@ -90,6 +90,7 @@ class DummyGatewayPlugin:
         """The conformance kit's inputs: this gateway's magic tokens (see :mod:`.tokens`)."""
         from gateway_plugins.conformance import (
             ConformanceInputs,
+            CustomerActionInput,
             DeclineInput,
             ThreeDSecureInput,
         )
@@ -105,6 +106,11 @@ class DummyGatewayPlugin:
                 code: DeclineInput(token, tokens.TOKENS[token].psp_code)
                 for code, token in tokens.DECLINE_TOKENS.items()
             },
+            redirect=CustomerActionInput(
+                tokens.REDIRECT,
+                confirm_data=tokens.REDIRECT_PAID,
+                failed_data=tokens.REDIRECT_FAILED,
+            ),
             three_d_secure=ThreeDSecureInput(
                 tokens.THREE_D_SECURE, failed_data=tokens.THREE_D_SECURE_FAILED
             ),
@@ -176,18 +182,22 @@ class DummyGatewayPlugin:
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
         def confirm(payment: PaymentData) -> GatewayResponse:
-            failed = (
-                payment.data.get("three_d_secure_result")
-                == (THREE_D_SECURE_FAILED["three_d_secure_result"])
-            )
+            result = payment.data.get("redirect_result", payment.data.get("three_d_secure_result"))
+            if result is None and self.ledger.get(payment.psp_reference).redirect:
+                # The shopper has not come back from the hosted page: nothing is known yet.
+                record = self.ledger.get(payment.psp_reference)
+                return self._success(payment, TransactionKind.PENDING, record)
+            failed = result == "failed"
             capture = self.config.auto_capture
             record = self.ledger.confirm(
                 payment.psp_reference, payment.amount, payment.currency,
                 authenticated=not failed, capture=capture,
             )  # fmt: skip
             if failed:
-                return self._failure(payment, TransactionKind.AUTH, "authentication_failed",
-                                     "3-D Secure authentication failed", record)  # fmt: skip
+                why = "the shopper did not complete the payment"
+                return self._failure(
+                    payment, TransactionKind.AUTH, "authentication_failed", why, record
+                )
             kind = TransactionKind.CAPTURE if capture else TransactionKind.AUTH
             return self._success(payment, kind, record)
 
@@ -203,12 +213,13 @@ class DummyGatewayPlugin:
 
     def _authorize(self, payment: PaymentData) -> GatewayResponse:
         token = outcome(payment.token)
-        status = "requires_action" if token.three_d_secure else "authorized"
+        status = "requires_action" if token.three_d_secure or token.redirect else "authorized"
         if token.error_code is not None:
             status = "declined"
         record = self.ledger.open(
             payment.amount, payment.currency, status,
             card=card_info(payment.token), declines_capture=token.declines_capture,
+            redirect=token.redirect,
         )  # fmt: skip
         if token.error_code is not None:
             assert token.psp_code is not None
@@ -216,14 +227,18 @@ class DummyGatewayPlugin:
                 payment, TransactionKind.AUTH, token.psp_code, token.description, record,
                 refused=True,
             )  # fmt: skip
-        if token.three_d_secure:
+        if token.three_d_secure or token.redirect:
+            kind, page = (
+                (ActionKind.THREE_D_SECURE, "3ds") if token.three_d_secure
+                else (ActionKind.REDIRECT, "checkout")
+            )  # fmt: skip
             return self._success(
                 payment, TransactionKind.ACTION_TO_CONFIRM, record,
                 action_required=True,
                 action_required_data=CustomerAction(
-                    kind=ActionKind.THREE_D_SECURE,
+                    kind=kind,
                     psp_reference=record.psp_reference,
-                    url=f"https://dummy.invalid/3ds/{record.psp_reference}",
+                    url=f"https://dummy.invalid/{page}/{record.psp_reference}",
                 ),
             )  # fmt: skip
         return self._success(payment, TransactionKind.AUTH, record)

@@ -53,7 +53,7 @@ def test_authorize_succeeds_exactly_for_tokens_without_error_code(
     response = manager.authorize(pay(token=row.token))
 
     assert response.is_success is (row.error_code is None)
-    assert response.action_required is row.three_d_secure
+    assert response.action_required is (row.three_d_secure or row.redirect)
 
 
 @pytest.mark.parametrize("row", DECLINING_ROWS, ids=row_id)
@@ -495,3 +495,30 @@ def test_discovery_finds_the_installed_dummy_entry_point() -> None:
     assert records["dummy"].problem is None
     assert manager.gateway_info(GATEWAY_ID).id == GATEWAY_ID
     assert manager.process_payment(pay(token=tokens.SUCCESS)).is_success
+
+
+# -- Hosted checkout (a redirect) --------------------------------------------------
+
+
+def test_a_hosted_checkout_sends_the_shopper_away_and_the_psp_says_when_they_paid(
+    manager: PluginManager,
+) -> None:
+    payment = pay(token=tokens.REDIRECT)
+    response = manager.authorize(payment)
+
+    action = response.action_required_data
+    assert action is not None and action.kind is ActionKind.REDIRECT
+    assert action.url == f"https://dummy.invalid/checkout/{action.psp_reference}"
+    confirm = payment.model_copy(update={"psp_reference": action.psp_reference})
+    # Back at the shop before paying: nothing is known yet, and nothing is charged.
+    early = manager.confirm_payment(confirm.model_copy(update={"idempotency_key": "early"}))
+    assert early.is_success and early.kind is TransactionKind.PENDING
+    paid = manager.confirm_payment(confirm.model_copy(update={"data": tokens.REDIRECT_PAID}))
+    assert paid.is_success and paid.kind in (TransactionKind.AUTH, TransactionKind.CAPTURE)
+
+    failed = manager.authorize(pay(token=tokens.REDIRECT))
+    assert failed.action_required_data is not None
+    declined = manager.confirm_payment(
+        pay(psp_reference=failed.action_required_data.psp_reference, data=tokens.REDIRECT_FAILED)
+    )
+    assert not declined.is_success and declined.error_code is ErrorCode.DECLINED

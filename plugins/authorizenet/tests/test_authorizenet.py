@@ -597,7 +597,7 @@ def test_unknown_reasons_follow_the_response_code(
         (pay(token="fake-nonce-zip-mismatch"), ErrorCode.INCORRECT_ZIP, "27"),
         (card("4111111111111112"), ErrorCode.INVALID_NUMBER, "6"),
         (card(expiration_date="2039-13"), ErrorCode.INVALID_EXPIRY_DATE, "7"),
-        (card(card_code="12"), ErrorCode.INVALID_CVV, "78"),
+        (card(SANDBOX_CARDS["amex"], card_code="123"), ErrorCode.INVALID_CVV, "78"),
         (card(card_code="901", amount="10.01", ).model_copy(
             update={"billing": AddressData(postal_code="46205")}), ErrorCode.INCORRECT_CVV, "45"),
         (card(amount="10.02").model_copy(
@@ -623,13 +623,13 @@ def test_an_avs_mismatch_keeps_the_avs_result(manager: PluginManager) -> None:
 
 
 def test_wrong_credentials_are_E00007(fake_authorizenet: FakeAuthorizeNet) -> None:
-    host = host_for(fake_authorizenet, transaction_key="wrong-transaction-key")
+    host = host_for(fake_authorizenet, transaction_key="wrongTransKey123")
 
     response = host.authorize(pay())
 
     assert (response.error_code, response.psp_error_code) == (ErrorCode.PROCESSING_ERROR, "E00007")
     assert response.retry_advice is RetryAdvice.TRY_ANOTHER_GATEWAY
-    assert "wrong-transaction-key" not in response.model_dump_json()
+    assert "wrongTransKey123" not in response.model_dump_json()
 
 
 def test_an_unknown_nonce_is_E00114(manager: PluginManager) -> None:

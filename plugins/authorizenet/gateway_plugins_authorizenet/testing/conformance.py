@@ -63,8 +63,10 @@ def inputs_for(fake: FakeAuthorizeNet, plugin: object = None) -> ConformanceInpu
             ErrorCode.INVALID_EXPIRY_DATE: DeclineInput(
                 SANDBOX_CARDS["visa"], "7", {"expiration_date": "2039-13"}
             ),
+            # An American Express card takes a 4-digit card code; 3 digits are reason 78.
+            # (A code that is not 3 or 4 digits breaks the XSD: the plugin refuses it.)
             ErrorCode.INVALID_CVV: DeclineInput(
-                SANDBOX_CARDS["visa"], "78", {**card, "card_code": "12"}
+                SANDBOX_CARDS["amex"], "78", {**card, "card_code": "123"}
             ),
             # An Accept.js nonce Authorize.Net does not know (used, expired, forged).
             ErrorCode.PROCESSING_ERROR: DeclineInput("fake-nonce-unknown", "E00114"),

@@ -2,6 +2,7 @@
 
 from .commands import GATEWAY_ID, command_pool
 from .errors import AVS_REFINEMENTS, ERROR_MAP, normalize
+from .identifiers import duplicate_key, fit_identifier, invoice_number
 from .notifications import EVENT_KINDS, SIGNATURE_HEADER, sign
 from .payment import DEFAULT_DATA_DESCRIPTOR, is_card_number
 from .plugin import CAPABILITIES, DEFAULT_CONFIG, AuthorizeNetGatewayPlugin
@@ -35,8 +36,11 @@ __all__ = [
     "Outcome",
     "Settings",
     "command_pool",
+    "duplicate_key",
     "element",
+    "fit_identifier",
     "format_amount",
+    "invoice_number",
     "is_card_number",
     "normalize",
     "sign",

@@ -15,8 +15,9 @@ because the credentials travel in every body.
 
 Some commands read a transaction (``getTransactionDetailsRequest``, see
 ``lookup``) around the call: a refund before it (the card's last four digits,
-``refunds``), and new payments, captures and refunds after a reply saying
-"duplicate" (the original's outcome, ``duplicates``).
+``refunds``), a void before it (the authorization's amount, ``voids``), and new
+payments, captures and refunds after a reply saying "duplicate" (the
+original's outcome, ``duplicates``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from .payment import (
 from .refunds import with_card_last4
 from .replies import transaction_handler
 from .settings import Settings
+from .voids import checked_void
 from .wire import element, format_amount
 from .wire import envelope as _envelope
 
@@ -184,7 +186,7 @@ def command_pool(settings: Settings) -> CommandPool:
                 capture, _new_payment(settings, AUTH_CAPTURE, "sale"), resolve=resolve_duplicate
             ),
             "capture": command(capture, _capture(settings), resolve=resolve_capture),
-            "void": command(void, _void(settings)),
+            "void": command(void, _void(settings), prepare=checked_void),
             "refund": command(
                 refund, _refund(settings), prepare=with_card_last4, resolve=resolve_duplicate
             ),

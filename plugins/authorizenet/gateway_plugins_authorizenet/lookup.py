@@ -1,7 +1,8 @@
 """``getTransactionDetailsRequest``: what Authorize.Net knows of one transaction, read-only.
 
-A refund asks it (the card's last four digits, see ``refunds``), and so does
-any transaction whose reply says "duplicate" (the original's outcome, see
+Three commands ask it: a refund (the card's last four digits, see ``refunds``),
+a void (the authorization's amount and state, see ``voids``) and any
+transaction whose reply says "duplicate" (the original's outcome, see
 ``duplicates``). The call changes nothing, so the client retries it after a
 lost reply or a 5xx as it would a ``GET``. It needs the Transaction Details
 API enabled for the account (Account → Settings → Transaction Details API);

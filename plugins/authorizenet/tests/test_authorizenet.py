@@ -296,15 +296,17 @@ def test_void_of_an_authorization(
     reference = authorized(manager)
 
     voided = manager.void(follow(reference))
-    again = manager.void(follow(reference))
     capture = manager.capture(follow(reference))
 
     assert voided.is_success and voided.kind is TransactionKind.VOID
-    assert voided.psp_reference == reference
-    assert sent(fake_authorizenet, 1) == {"transactionType": "voidTransaction",
+    assert voided.psp_reference == reference and not voided.transaction_already_processed
+    names = [r.method_name for r in fake_authorizenet.requests]
+    # The authorization is read first (its amount), then voided.
+    assert names[1:3] == ["getTransactionDetailsRequest", "createTransactionRequest"]
+    assert sent(fake_authorizenet, 2) == {"transactionType": "voidTransaction",
                                           "refTransId": reference}  # fmt: skip
-    assert (again.is_success, again.psp_error_code) == (False, "310")
     assert (capture.is_success, capture.psp_error_code) == (False, "310")
+    assert fake_authorizenet.ledger.voids() == [(reference, Decimal("10.00"))]
 
 
 def test_a_settled_sale_cannot_be_voided(manager: PluginManager) -> None:

@@ -26,15 +26,10 @@ from typing import Any, Protocol
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
+from .amounts import CurrencyCode, ReportedAmount, check_precision
 from .errors import ErrorCode, NormalizedError
-from .interface import (
-    CurrencyCode,
-    ReportedAmount,
-    TransactionKind,
-    _check_precision,
-    _Inspected,
-    _Model,
-)
+from .interface import TransactionKind
+from .models import _Inspected, _Model
 
 
 class TransactionUpdate(_Inspected):
@@ -66,7 +61,7 @@ class TransactionUpdate(_Inspected):
     """When the PSP says the event happened (timezone-aware), where it says so; the
     manager refuses events older than its window, as replays."""
 
-    _check_precision = field_validator("amount")(_check_precision)
+    _check_precision = field_validator("amount")(check_precision)
 
     @field_validator("event_date")
     @classmethod

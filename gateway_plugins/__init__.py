@@ -76,7 +76,7 @@ _EXPORTS = {
     "ErrorMap": "errors",
     "ErrorMapping": "errors",
     "EventLog": "notifications",
-    "GatewayConfig": "interface",
+    "GatewayConfig": "gateway_config",
     "GatewayInfo": "interface",
     "GatewayPluginsError": "exceptions",
     "GatewayResponse": "interface",

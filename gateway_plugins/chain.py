@@ -25,15 +25,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .contract import FAILURE_KINDS, OPERATION_KINDS, echo_checked, money_facts, trusted_response
 from .errors import ErrorCode, RetryAdvice
 from .exceptions import OperationNotSupportedError
 from .interface import Capability, GatewayResponse, PaymentData, TransactionKind
+from .notifications import TransactionUpdate
 from .registry import Gateway, Registry
 from .safety import safe_text, safe_traceback
-from .scrub import Inspection
+from .scrub import Inspection, Scrubber
 
 log = logging.getLogger("gateway_plugins")
 
@@ -67,16 +68,12 @@ class Route:
     scrub) costs a few attribute reads: see :meth:`call`.
     """
 
-    __slots__ = ("allowed", "chain", "currencies", "gateway", "generation", "operation",
-                 "secrets", "single")  # fmt: skip
+    __slots__ = ("allowed", "chain", "currencies", "gateway", "operation", "secrets", "single")
 
-    def __init__(
-        self, gateway: Gateway, operation: str, chain: tuple[Step, ...], generation: int
-    ) -> None:
+    def __init__(self, gateway: Gateway, operation: str, chain: tuple[Step, ...]) -> None:
         self.gateway = gateway
         self.operation = operation
         self.chain = chain
-        self.generation = generation
         self.allowed = OPERATION_KINDS.get(operation, frozenset())
         self.currencies = gateway.currencies
         self.secrets = gateway.scrubber.secrets
@@ -97,19 +94,26 @@ class Route:
                 raise
             return crashed(self.gateway, self.chain[0], self.operation, payment, exc)
         # The common case, decided inline: a validated answer of a fitting kind,
-        # nothing to scrub, the echo right, no retry advice to complete.
-        if type(result) is GatewayResponse and result.kind in self.allowed:
+        # nothing to scrub, the echo right, no retry advice to complete. Fields are
+        # read from __dict__: pydantic's attribute access costs several times more.
+        if type(result) is GatewayResponse:
+            fields = result.__dict__
             checked = result.__pydantic_private__["_checked"]  # type: ignore[index]
             if (
-                checked is not None
+                fields["kind"] in self.allowed
+                and checked is not None
                 and checked[0] == id(result)
-                and not checked[1].suspicious
-                and not (self.secrets and _holds_any(checked[1].text, self.secrets))
+                and not checked[1][0]  # suspicious
+                and not (self.secrets and _holds_any(checked[1][1], self.secrets))
             ):
-                if result.is_success:
-                    if result.amount == payment.amount and result.currency == payment.currency:
+                if fields["is_success"]:
+                    asked = payment.__dict__
+                    if (
+                        fields["amount"] == asked["amount"]
+                        and fields["currency"] == asked["currency"]
+                    ):
                         return result
-                elif result.retry_advice not in _RETRY_ADVICE:
+                elif fields["retry_advice"] not in _RETRY_ADVICE:
                     return result
         return answered(self.gateway, self.chain[0], self.operation, payment, result)
 
@@ -119,20 +123,29 @@ def _holds_any(text: str, secrets: tuple[str, ...]) -> bool:
 
 
 class Routes:
-    """The :class:`Route` of each (gateway id, operation), built on first use."""
+    """The :class:`Route` of each operation and gateway, built on first use.
+
+    ``cache`` maps an operation to ``{gateway id: Route}``; it starts empty again
+    whenever the registry changes (a route keeps the gateway it was built for).
+    """
 
     def __init__(self, registry: Registry) -> None:
         self._registry = registry
-        self.cache: dict[tuple[str, str], Route] = {}
-        """Routes by (gateway id, operation); a route from an older generation is rebuilt."""
+        self.cache: dict[str, dict[str, Route]] = {}
+        self.clear()
+        registry.on_change(self.clear)
+
+    def clear(self) -> None:
+        """Forget every route (the registry changed)."""
+        self.cache = {operation: {} for operation in (*OPERATION_KINDS, "get_client_token")}
 
     def get(self, gateway: Gateway, hook: str) -> Route:
         """The route of ``hook`` for ``gateway`` (``OperationNotSupportedError`` if it lacks it)."""
-        generation = self._registry.generation
-        route = self.cache.get((gateway.id, hook))
-        if route is None or route.generation != generation or route.gateway is not gateway:
-            route = Route(gateway, hook, self._build(gateway, hook), generation)
-            self.cache = {**self.cache, (gateway.id, hook): route}
+        routes = self.cache.setdefault(hook, {})
+        route = routes.get(gateway.id)
+        if route is None or route.gateway is not gateway:
+            route = Route(gateway, hook, self._build(gateway, hook))
+            routes[gateway.id] = route
         return route
 
     def _build(self, gateway: Gateway, hook: str) -> tuple[Step, ...]:
@@ -276,26 +289,37 @@ def scrubbed(
     gateway: Gateway, plugin_name: str, response: GatewayResponse, inspection: Inspection
 ) -> GatewayResponse:
     """``response`` with card data and secrets removed from its free-form fields."""
-    scrubber = gateway.scrubber
+    cleaned, fields = free_text_scrubbed(gateway.scrubber, response, inspection)
+    if fields:
+        log.warning("plugin %r returned card data or secrets in %s; scrubbed",
+                    plugin_name, ", ".join(fields))  # fmt: skip
+    return cleaned
+
+
+Inspected = TypeVar("Inspected", GatewayResponse, TransactionUpdate)
+
+
+def free_text_scrubbed(
+    scrubber: Scrubber, model: Inspected, inspection: Inspection
+) -> tuple[Inspected, tuple[str, ...]]:
+    """``model`` with card data and secrets out of ``raw_response`` and ``psp_error_message``,
+    and the names of the fields that changed. Never raises: what cannot be scrubbed goes."""
     if not scrubber.needs_scrubbing(inspection):
-        return response  # the common case: decided by validation and a few searches
+        return model, ()  # the common case: decided by validation and a few searches
     try:
         cleaned = {
             key: scrubber.data(value)
             for key, value in (
-                ("raw_response", response.raw_response),
-                ("psp_error_message", response.psp_error_message),
+                ("raw_response", model.raw_response),
+                ("psp_error_message", model.psp_error_message),
             )
             if value and scrubber.leaks(value)
         }
-    except Exception:  # what cannot be scrubbed does not reach the host
+    except Exception:
         cleaned = {"raw_response": None, "psp_error_message": None}
     if not cleaned:
-        return response
-    log.warning(
-        "plugin %r returned card data or secrets in %s; scrubbed", plugin_name, ", ".join(cleaned)
-    )
-    return response.model_copy(update=cleaned)
+        return model, ()
+    return model.model_copy(update=cleaned), tuple(cleaned)
 
 
 def failure(

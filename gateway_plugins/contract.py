@@ -124,30 +124,32 @@ def trusted_response(operation: str, value: object) -> tuple[GatewayResponse | N
     """
     if not isinstance(value, GatewayResponse):
         return None, f"returned {type(value).__name__}, not a GatewayResponse"
-    if value.inspection() is None:
-        try:
-            value = GatewayResponse.model_validate(
-                {name: getattr(value, name) for name in GatewayResponse.model_fields
-                 if hasattr(value, name)}
-            )  # fmt: skip
-        except ValidationError as exc:
-            return None, (
-                f"returned a GatewayResponse that does not validate ({_first_error(exc)}); "
-                "build responses with GatewayResponse(...), .success() or .failure(), "
-                "never model_construct() or model_copy(update=...)"
-            )
-        except Exception as exc:
-            return None, f"returned a GatewayResponse that cannot be read ({type(exc).__name__})"
+    try:
+        value = value.validated()
+    except ValidationError as exc:
+        return None, (
+            f"returned a GatewayResponse that does not validate ({error_texts(exc)[0]}); "
+            "build responses with GatewayResponse(...), .success() or .failure(), "
+            "never model_construct() or model_copy(update=...)"
+        )
+    except Exception as exc:
+        return None, f"returned a GatewayResponse that cannot be read ({type(exc).__name__})"
     if value.kind not in OPERATION_KINDS[operation]:
         allowed = ", ".join(sorted(kind.value for kind in OPERATION_KINDS[operation]))
         return None, f"returned kind {value.kind.value!r} for {operation!r} (allowed: {allowed})"
     return value, None
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
+def error_texts(exc: ValidationError) -> list[str]:
+    """Each error of ``exc`` as ``field: rule``, without pydantic's "Value error, " prefix."""
+    texts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        texts.append(
+            message if not where or message.startswith(f"{where}:") else f"{where}: {message}"
+        )
+    return texts
 
 
 def money_facts(

@@ -18,7 +18,10 @@ for hosts:
   another amount, sends a different key, even from a copied ``PaymentData``;
 * two requests that differ in nothing but intent (two partial captures of the
   same amount of one authorization) need two ``PaymentData`` with their own
-  keys; from one ``PaymentData`` the second is a retry of the first.
+  keys; from one ``PaymentData`` the second is a retry of the first;
+* a new attempt with another payment method (the shopper tries another card
+  after a decline) needs a new key too: the token is not part of the key, since
+  a digest of a card number short enough to send would be card data itself.
 """
 
 from __future__ import annotations

@@ -86,25 +86,20 @@ amount precision
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 from uuid import uuid4
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     StrictBool,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from .actions import CustomerAction
+from .amounts import CurrencyCode, PositiveAmount, ReportedAmount, check_precision
 from .errors import ErrorCode, ErrorMap, NormalizedError, RetryAdvice, outcome_unknown_message
 from .fields import (
     CountryCode,
@@ -112,23 +107,17 @@ from .fields import (
     GatewayId,
     Identifier,
     IpAddress,
-    Name,
     PaymentId,
     Phone,
     Token,
-    check_free_form,
     text_field,
 )
+from .gateway_config import GatewayConfig
 from .i18n import check_language_tag
-from .money import MAX_MINOR_UNITS, iso_exponent, plain_notation, to_minor_units
-from .scrub import Inspection, inspect
-from .secret_params import SecretValue, hide_secrets, plain, secret_values
+from .models import _check_free_form, _Inspected, _Model
 
-_MODEL = ConfigDict(frozen=True, hide_input_in_errors=True, extra="forbid")
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _GATEWAY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
-#: Plain decimal notation: ASCII digits, maybe a leading "-" and a fraction.
-_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class TransactionKind(str, Enum):
@@ -167,91 +156,6 @@ class Capability(str, Enum):
     """Verifies and translates the PSP's webhooks (hook ``handle_notification``)."""
 
 
-def _parse_amount(value: object) -> Decimal:
-    """Turn a money input into a finite ``Decimal``, or raise naming the rule."""
-    if isinstance(value, float):
-        raise ValueError(
-            "must be a Decimal, an int or a decimal string, not a float "
-            "(binary floats cannot hold money exactly)"
-        )
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValueError(
-            f"must be a Decimal, an int or a decimal string, not {type(value).__name__}"
-        )
-    if isinstance(value, str):
-        text = value.strip(" ")
-        if not _PLAIN_DECIMAL.fullmatch(text):
-            raise ValueError(
-                "must be a decimal string in plain notation such as '10.50': ASCII digits, "
-                "an optional leading '-' and '.'; no exponent, '+', '_' or whitespace inside"
-            )
-        return Decimal(text)
-    if isinstance(value, int):
-        # Decimal() of a huge int takes minutes: bound it first.
-        if abs(value) > MAX_MINOR_UNITS:
-            raise ValueError(f"must be at most {MAX_MINOR_UNITS} in absolute value")
-        return Decimal(value)
-    if not value.is_finite():
-        raise ValueError("must be a finite number (NaN and Infinity are not money)")
-    return value
-
-
-def _check_currency(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be a three-letter ISO 4217 code such as 'USD'")
-    code = value.strip().upper()
-    iso_exponent(code)  # raises CurrencyError (a ValueError) naming the problem
-    return code
-
-
-def _positive(amount: Decimal) -> Decimal:
-    if amount <= 0:
-        raise ValueError("must be greater than zero for a money operation")
-    return amount
-
-
-def _not_negative(amount: Decimal) -> Decimal:
-    if amount < 0:
-        raise ValueError("must not be negative")
-    return amount
-
-
-#: An ISO 4217 code, upper-cased.
-CurrencyCode = Annotated[str, BeforeValidator(_check_currency)]
-#: The amount of a money operation: a finite Decimal greater than zero.
-PositiveAmount = Annotated[Decimal, BeforeValidator(_parse_amount), AfterValidator(_positive)]
-#: An amount reported back: a finite Decimal, zero allowed.
-ReportedAmount = Annotated[Decimal, BeforeValidator(_parse_amount), AfterValidator(_not_negative)]
-
-
-def _check_precision(amount: Decimal, info: ValidationInfo) -> Decimal:
-    """The amount's decimals and size against its currency, in plain notation."""
-    # ``currency`` is declared before ``amount`` so it is validated first.
-    currency = info.data.get("currency")
-    if currency is None:
-        return amount
-    # AmountPrecisionError or AmountRangeError (ValueErrors) name the currency and rule.
-    to_minor_units(amount, currency)
-    return plain_notation(amount)  # Decimal("1E+3") would print as 1E+3 (to a PSP, too)
-
-
-def _check_free_form(value: object) -> object:
-    # Before pydantic copies the dict, so a cycle through the top level is still one.
-    return check_free_form(value) if isinstance(value, dict) else value
-
-
-class _Model(BaseModel):
-    """Frozen, strict about unknown fields, and silent about rejected input."""
-
-    model_config = _MODEL
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # pydantic's own "frozen" error would print the value, maybe a card number.
-        raise AttributeError(
-            f"{type(self).__name__} is immutable; use model_copy(update={{{name!r}: ...}})"
-        )
-
-
 class AddressData(_Model):
     """A postal address (billing or shipping)."""
 
@@ -283,77 +187,6 @@ class TokenConfig(_Model):
     """What a client token is for (Saleor's ``TokenConfig``)."""
 
     customer_id: str | None = None
-
-
-class GatewayConfig(_Model):
-    """How one gateway is configured.
-
-    ``supported_currencies`` accepts a list or Saleor's comma-separated string
-    (``"USD, PLN"``); it may not be empty, since a gateway with no currency can
-    take no payment. Values in ``connection_params`` whose key names a secret
-    (``api_key``, ``secret_key``, ``password``, ``hmac_key``, ``bearer`` …), at
-    any depth and of any type, are wrapped in ``SecretStr``, ``SecretBytes`` or
-    ``Secret`` (see :mod:`gateway_plugins.secret_params`), and so is a URL with
-    credentials in it (``https://user:pw@host``) under any key; pass a
-    ``SecretStr`` yourself for any other key. Secrets show as ``**********`` in
-    ``repr``, ``str`` and JSON; read one with :meth:`secret` or
-    :meth:`secret_text`.
-    """
-
-    gateway_name: Name
-    auto_capture: bool = True
-    supported_currencies: tuple[str, ...]
-    connection_params: dict[str, Any] = Field(default_factory=dict)
-    store_customer: bool = False
-    require_3d_secure: bool = False
-    active: bool = True
-
-    @field_validator("supported_currencies", mode="before")
-    @classmethod
-    def _split_currencies(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part for part in value.split(",") if part.strip()]
-        if isinstance(value, list | tuple | set | frozenset):
-            codes = tuple(dict.fromkeys(_check_currency(code) for code in value))
-            if not codes:
-                raise ValueError("must name at least one ISO 4217 currency")
-            return codes
-        return value
-
-    _check_free_form = field_validator("connection_params", mode="before")(_check_free_form)
-
-    @field_validator("connection_params", mode="after")
-    @classmethod
-    def _hide_secrets(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return hide_secrets(value)
-
-    def secret(self, name: str) -> SecretValue:
-        """The plain value of connection parameter ``name``, hidden or not (``KeyError`` if absent).
-
-        Text for a ``str`` or a number, ``bytes`` for bytes, a tuple for a list
-        or tuple (e.g. rotated webhook secrets), a dict for a dict.
-        """
-        return plain(self.connection_params[name])
-
-    def secret_text(self, name: str) -> str:
-        """:meth:`secret` as text (``bytes`` decoded as UTF-8).
-
-        ``KeyError`` if absent; ``ValueError`` naming the parameter, never its
-        value, if it is a list, a dict or bytes that are not UTF-8.
-        """
-        value = self.secret(name)
-        if isinstance(value, bytes):
-            try:
-                return value.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValueError(f"connection_params.{name} must be UTF-8 text") from None
-        if not isinstance(value, str):
-            raise ValueError(f"connection_params.{name} must be text, not a {type(value).__name__}")
-        return value
-
-    def secret_values(self) -> list[str]:
-        """Every secret value as text (lists flattened, bytes decoded), for scrubbers."""
-        return secret_values(self.connection_params)
 
 
 class PaymentData(_Model):
@@ -392,7 +225,7 @@ class PaymentData(_Model):
             raise ValueError("must be 1-64 characters from A-Z a-z 0-9 - _ . :")
         return value
 
-    _check_precision = field_validator("amount")(_check_precision)
+    _check_precision = field_validator("amount")(check_precision)
 
     @field_validator("language_code")
     @classmethod
@@ -400,7 +233,7 @@ class PaymentData(_Model):
         return None if value is None else check_language_tag(value)
 
 
-class GatewayResponse(_Model):
+class GatewayResponse(_Inspected):
     """What every money operation returns.
 
     A failed response (``is_success=False``) always has an ``error_code``; its
@@ -439,11 +272,6 @@ class GatewayResponse(_Model):
     deduplicates retries by idempotency key (capability ``idempotency``), else
     ``check_status``: look the transaction up before retrying."""
 
-    # (id of the validated object, what the scrubber found in its free-form fields).
-    # Set by validation only: a response made by ``model_construct`` or ``model_copy``
-    # carries no mark of its own, and the manager validates it again.
-    _checked: tuple[int, Inspection] | None = PrivateAttr(default=None)
-
     @model_validator(mode="before")
     @classmethod
     def _fill_error_defaults(cls, values: Any) -> Any:
@@ -481,21 +309,10 @@ class GatewayResponse(_Model):
                 "outcome_unknown: an unknown outcome is a failure with error_code "
                 "processing_error (neither approved nor declined)"
             )
-        private = self.__pydantic_private__
-        assert private is not None, "the model declares a private attribute"
-        private["_checked"] = (id(self), inspect((self.raw_response, self.psp_error_message)))
+        self._inspect(self.raw_response, self.psp_error_message)
         return self
 
-    def inspection(self) -> Inspection | None:
-        """What validation found in ``raw_response`` and ``psp_error_message``; ``None``
-        when this object was not built by validation (``model_construct``, ``model_copy``)."""
-        private = self.__pydantic_private__
-        checked: tuple[int, Inspection] | None = private.get("_checked") if private else None
-        if checked is None or checked[0] != id(self):
-            return None
-        return checked[1]
-
-    _check_precision = field_validator("amount")(_check_precision)
+    _check_precision = field_validator("amount")(check_precision)
 
     @classmethod
     def success(
@@ -567,3 +384,19 @@ class GatewayInfo(_Model):
     default_config: GatewayConfig
     capabilities: frozenset[Capability] = frozenset()
     error_map: ErrorMap | None = None
+
+
+__all__ = [
+    "AddressData",
+    "Capability",
+    "CreditCardInfo",
+    "CurrencyCode",
+    "GatewayConfig",
+    "GatewayInfo",
+    "GatewayResponse",
+    "PaymentData",
+    "PositiveAmount",
+    "ReportedAmount",
+    "TokenConfig",
+    "TransactionKind",
+]

@@ -193,16 +193,16 @@ class PluginManager:
             raise TypeError(
                 f"payment_information must be a PaymentData, got {type(payment).__name__}"
             )
-        route = self._routes.cache.get((payment.gateway, operation))
-        if route is None or route.generation != self._registry.generation:
-            gateway = self._registry.active(payment.gateway)  # raises the right error
+        asked = payment.__dict__  # pydantic's attribute access costs more on this path
+        route = self._routes.cache[operation].get(asked["gateway"])
+        if route is None:
+            gateway = self._registry.active(asked["gateway"])  # raises the right error
             route = self._routes.get(gateway, operation)
-        if payment.currency not in route.currencies:
+        if asked["currency"] not in route.currencies:
             config = route.gateway.config
             assert config is not None
-            raise UnsupportedCurrencyError(
-                route.gateway.id, payment.currency, config.supported_currencies
-            )
+            raise UnsupportedCurrencyError(route.gateway.id, asked["currency"],
+                                           config.supported_currencies)  # fmt: skip
         if self._bounded:
             deadline = self.deadlines.get(route.gateway.id, self.deadline)
             if deadline is not None:

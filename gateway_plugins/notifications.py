@@ -26,11 +26,13 @@ from typing import Any, Protocol
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
+from .amounts import CurrencyCode, ReportedAmount, check_precision
 from .errors import ErrorCode, NormalizedError
-from .interface import CurrencyCode, ReportedAmount, TransactionKind, _check_precision, _Model
+from .interface import TransactionKind
+from .models import _Inspected, _Model
 
 
-class TransactionUpdate(_Model):
+class TransactionUpdate(_Inspected):
     """One transaction event a PSP reported, in the shared vocabulary.
 
     ``psp_reference`` names the payment the event belongs to (what the host
@@ -59,7 +61,7 @@ class TransactionUpdate(_Model):
     """When the PSP says the event happened (timezone-aware), where it says so; the
     manager refuses events older than its window, as replays."""
 
-    _check_precision = field_validator("amount")(_check_precision)
+    _check_precision = field_validator("amount")(check_precision)
 
     @field_validator("event_date")
     @classmethod
@@ -76,6 +78,7 @@ class TransactionUpdate(_Model):
             raise ValueError("error_code: a successful update carries no error_code")
         if not self.is_success and self.error_code is None:
             raise ValueError("error_code: a failed update must carry an ErrorCode")
+        self._inspect(self.raw_response, self.psp_error_message)
         return self
 
     @classmethod

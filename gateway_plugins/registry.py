@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -89,6 +89,16 @@ class Registry:
         self._configs: dict[str, GatewayConfig] = dict(configs or {})
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
         self._broken: list[BrokenPlugin] = []
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every change of plugins or configurations."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        self.generation += 1
+        for listener in self._listeners:
+            listener()
 
     # -- Registration ---------------------------------------------------------
 
@@ -129,7 +139,7 @@ class Registry:
             if gateway is not None:
                 config = self._configs.get(gateway.id, gateway.info.default_config)
                 self._install(self._unconfigured(gateway, config))
-            self.generation += 1
+            self._changed()
             return plugin_name
 
     def unregister(self, name: str) -> None:
@@ -138,7 +148,7 @@ class Registry:
             self.pm.unregister(name=name)
             self.gateways = {gid: gw for gid, gw in self.gateways.items() if gw.plugin_name != name}
             self._distributions.pop(name, None)
-            self.generation += 1
+            self._changed()
 
     def _validate(self, plugin: object, plugin_name: str) -> Gateway | None:
         impls = self.implementations(plugin)
@@ -199,7 +209,7 @@ class Registry:
                 ) from None
             self._configs[gateway_id] = config
             self._install(configured)
-            self.generation += 1
+            self._changed()
 
     def _configured(self, gateway: Gateway, config: GatewayConfig) -> Gateway:
         """``gateway`` with ``config`` applied; raises ConfigurationRefused."""

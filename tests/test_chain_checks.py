@@ -295,3 +295,11 @@ def test_a_customer_action_built_without_validation_never_reaches_the_host() -> 
 
     assert not response.is_success and response.error_code is ErrorCode.PROCESSING_ERROR
     assert response.action_required_data is None
+
+
+def test_equal_responses_are_equal_whatever_their_inspection_mark() -> None:
+    first = GatewayResponse.success(pay(), K.AUTH, "t1", raw_response={"id": "t1"})
+    copy = first.model_copy()  # no mark of its own
+
+    assert first == copy
+    assert first != first.model_copy(update={"transaction_id": "t2"})

@@ -65,12 +65,9 @@ def test_the_dummy_passes_every_check() -> None:
 
     assert [r.id for r in report.checks] == CHECK_IDS
     assert {r.id: r.message for r in report.failures()} == {}
-    # The dummy declares every capability, 'redirect' too, but has no redirect token.
+    # The dummy declares every capability, 'redirect' too (its hosted-checkout token).
     not_passed = {r.id: r.message for r in report.checks if r.outcome is not Outcome.PASS}
-    assert not_passed == {
-        "redirect": "redirect: skipped: the gateway declares 'redirect' but the inputs give no "
-        "redirect input (ConformanceInputs.redirect): the redirect flow was not tried"
-    }
+    assert not_passed == {}
     assert report.ok
     assert (report.plugin, report.gateway_id) == ("dummy", "dummy")
     assert report.distribution == "gateway-plugins-dummy"
@@ -513,18 +510,17 @@ def test_pytest_plugin_runs_one_test_per_check_and_writes_the_report(
         classes * len(CHECK_IDS)
     )
     assert outcomes["xfailed"] == 1
-    # Every class skips 'redirect' (no dummy-based plugin sends the shopper off-site); the
-    # plugin without optional hooks skips its other checks; the one hiding void skips its 3.
-    assert outcomes["skipped"] == classes + len(SKIPPED_WITHOUT_OPTIONAL_HOOKS - {"redirect"}) + 3
+    # The plugin without optional hooks skips their checks; the one hiding void skips its 3.
+    assert outcomes["skipped"] == len(SKIPPED_WITHOUT_OPTIONAL_HOOKS) + 3
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
-        ["*gateway conformance: dummy*", f"*{len(CHECK_IDS) - 1} passed, 0 failed, 1 skipped*"]
+        ["*gateway conformance: dummy*", f"*{len(CHECK_IDS)} passed, 0 failed, 0 skipped*"]
     )
 
     data = json.loads(report_file.read_text())
     reports = {r["gateway_id"]: r for r in data["reports"]}
     assert len(reports) == classes - 2  # two classes test the same broken plugins again
-    assert reports["dummy"]["ok"] and reports["dummy"]["counts"]["pass"] == len(CHECK_IDS) - 1
+    assert reports["dummy"]["ok"] and reports["dummy"]["counts"]["pass"] == len(CHECK_IDS)
     for plugin, check_id, words in BROKEN:
         checks = {c["id"]: c for c in reports[plugin.gateway_id]["checks"]}
         assert checks[check_id]["outcome"] in ("fail", "xfail")

@@ -99,10 +99,14 @@ def test_the_deadline_bounds_backoff_sleeps(psp: Loopback) -> None:
     client = client_for(psp, retry=RetryPolicy(attempts=10, backoff=0.4, max_backoff=0.4))
 
     start = time.monotonic()
-    reply = client.send(POST_WITH_KEY)
-
+    try:
+        reply = client.send(POST_WITH_KEY)
+    except TransportError as exc:
+        # On a slow machine the last try may still be reading when the deadline passes.
+        assert exc.outcome_unknown
+    else:
+        assert reply.status == 503 and reply.attempts < 10
     assert time.monotonic() - start < 1.0 + SLACK
-    assert reply.status == 503 and reply.attempts < 10
 
 
 def test_no_wait_starts_that_the_deadline_leaves_no_time_for(psp: Loopback) -> None:

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..conformance.cli import run_check
 from .console import Console, secrets_in
@@ -14,6 +15,10 @@ from .listing import run_list
 from .output import EXIT_USAGE
 from .parser import build_parser
 from .payments import run_money
+
+if TYPE_CHECKING:
+    from ..config_file import GatewaysFile
+    from ..interface import GatewayConfig
 
 #: A bug in the command or in a plugin the manager did not contain.
 EXIT_INTERNAL = 4
@@ -55,16 +60,31 @@ def main(
 
 
 def _run(args: argparse.Namespace, console: Console, manager_factory: ManagerFactory) -> int:
-    if args.command == "check":
-        return run_check(args)  # the kit configures the plugin with its own test inputs
+    if args.command == "check" and args.config is None:
+        # Not the file of $GATEWAY_PLUGINS_CONFIG: the kit takes real payments, so it
+        # uses a configuration only when named on its command line.
+        return run_check(args)  # the plugin's own test inputs
     try:
         file = read_config(args.config, console)
     except UnreadableConfig as exc:
         console.error(str(exc))
         return EXIT_USAGE
+    if args.command == "check":
+        return run_check(args, config=_check_config(file, args.name, console))
     if args.command == "list":
         return run_list(file, manager_factory, args.json, console)
     return run_money(args, file, manager_factory, console)
+
+
+def _check_config(file: GatewaysFile | None, name: str, console: Console) -> GatewayConfig | None:
+    """The configuration ``--config`` gives the plugin installed as ``name``, if any."""
+    if file is None:
+        return None
+    for gateway_id, entry in file.gateways.items():
+        if file.plugin_for(gateway_id) == name and entry.configuration is not None:
+            return entry.configuration
+    console.warning(f"{file.path}: no gateway configured for plugin {name!r}; the kit uses its own")
+    return None
 
 
 __all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "main"]

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 from .loading import find_entry_point
 
 if TYPE_CHECKING:
+    from ..interface import GatewayConfig
     from .inputs import ConformanceInputs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -121,13 +122,15 @@ def load_inputs(spec: str) -> ConformanceInputs:
     return target
 
 
-def _given_inputs(args: argparse.Namespace) -> ConformanceInputs:
+def _given_inputs(args: argparse.Namespace, config: GatewayConfig | None) -> ConformanceInputs:
     from .inputs import ConformanceInputs
 
     given = load_inputs(args.inputs) if args.inputs else ConformanceInputs(entry_point=args.name)
     changes: dict[str, Any] = {"plugin": None, "entry_point": args.name}
     if args.timeout is not None:
         changes["timeout"] = args.timeout
+    if config is not None:  # from --config: it wins over the plugin's own test configuration
+        changes["config"] = config
     return dataclasses.replace(given, **changes)
 
 
@@ -168,9 +171,17 @@ def kept_back(verbose: bool) -> Iterator[list[logging.LogRecord]]:
 
 
 def run_check(
-    args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
+    args: argparse.Namespace,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    config: GatewayConfig | None = None,
 ) -> int:
-    """Run the ``check`` subcommand parsed into ``args``; return the exit status."""
+    """Run the ``check`` subcommand parsed into ``args``; return the exit status.
+
+    ``config`` (from ``--config FILE``) is the configuration the checks use
+    instead of the one the plugin's inputs give, e.g. a PSP's sandbox account.
+    """
     from .report import to_json  # the kit loads only when the command runs
     from .runner import run_conformance
 
@@ -179,7 +190,7 @@ def run_check(
     try:
         find_entry_point(args.name)
         with kept_back(getattr(args, "verbose", False)):
-            report = run_conformance(_given_inputs(args))
+            report = run_conformance(_given_inputs(args, config))
     except (LookupError, ValueError) as exc:
         print(f"gateway-plugins: error: {' '.join(str(exc).split())}", file=err)
         return EXIT_USAGE

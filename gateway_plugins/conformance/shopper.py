@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..actions import ActionKind, CustomerAction
+from ..contract import error_texts
 from ..interface import GatewayResponse, PaymentData, TransactionKind
 from .inputs import ConformanceInputs, CustomerActionInput
 from .registry import CheckFailed
@@ -38,16 +39,8 @@ def action_problems(action: object) -> list[str]:
     try:
         CustomerAction.model_validate(values)
     except ValidationError as exc:
-        return [_error_text(error) for error in exc.errors()]
+        return error_texts(exc)
     return []
-
-
-def _error_text(error: Mapping[str, Any]) -> str:
-    where = ".".join(str(part) for part in error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if not where or message.startswith(f"{where}:"):
-        return message
-    return f"{where}: {message}"
 
 
 def customer_action(response: GatewayResponse, what: str) -> CustomerAction:

@@ -29,7 +29,12 @@ from gateway_plugins import (
     TransactionUpdate,
     hookimpl,
 )
-from gateway_plugins.conformance import ConformanceInputs, DeclineInput, ThreeDSecureInput
+from gateway_plugins.conformance import (
+    ConformanceInputs,
+    CustomerActionInput,
+    DeclineInput,
+    ThreeDSecureInput,
+)
 
 
 def dummy_inputs(plugin: object, **changes: Any) -> ConformanceInputs:
@@ -43,6 +48,9 @@ def dummy_inputs(plugin: object, **changes: Any) -> ConformanceInputs:
         },
         "three_d_secure": ThreeDSecureInput(
             tokens.THREE_D_SECURE, failed_data=tokens.THREE_D_SECURE_FAILED
+        ),
+        "redirect": CustomerActionInput(
+            tokens.REDIRECT, confirm_data=tokens.REDIRECT_PAID, failed_data=tokens.REDIRECT_FAILED
         ),
     }
     return ConformanceInputs(**{**values, **changes})

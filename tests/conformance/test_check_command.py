@@ -24,8 +24,8 @@ from tests.conformance import broken_plugins
 from tests.conformance.broken_plugins import dummy_inputs
 
 CHECK_IDS = list(all_checks())
-#: The dummy declares 'redirect' but has no redirect token: that check is skipped.
-DUMMY_PASSES = f"{len(CHECK_IDS) - 1} passed, 0 failed, 1 skipped"
+#: The dummy passes every check (its hosted-checkout token covers 'redirect').
+DUMMY_PASSES = f"{len(CHECK_IDS)} passed, 0 failed, 0 skipped"
 #: The plugins that come with gateway-plugins, by entry point name.
 BUNDLED = ("dummy", "stripe", "adyen", "authorizenet")
 
@@ -239,3 +239,46 @@ def test_check_verbose_shows_what_the_checks_log(argv: tuple[str, ...], tmp_path
     assert result.returncode == 0
     assert "gateway 'dummy' rejected the notification" in result.stderr  # the forged webhooks
     assert result.stdout.startswith("Conformance of dummy ")
+
+
+def test_config_file_configuration_is_what_the_kit_checks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway_plugins.cli import main
+
+    _offer_dummy_inputs(monkeypatch)
+    config = tmp_path / "gateways.toml"
+    config.write_text(
+        '[gateways.dummy]\nplugin = "dummy"\n'
+        '[gateways.dummy.configuration]\ngateway_name = "Sandbox"\n'
+        'supported_currencies = ["USD"]\n'
+    )
+
+    status = main(["--config", str(config), "check", "dummy", "--json"])
+    report = json.loads(capsys.readouterr().out)["reports"][0]
+    messages = {check["id"]: check["message"] for check in report["checks"]}
+
+    assert status == 0
+    # The file's configuration, not the plugin's own (USD, EUR, GBP, PLN, JPY, KWD):
+    assert (
+        "no currency with 0 decimals among the currencies to try (USD)"
+        in (messages["zero_decimal_currency"])
+    )
+
+
+def test_check_ignores_the_configuration_named_only_by_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway_plugins.cli import main
+
+    _offer_dummy_inputs(monkeypatch)
+    config = tmp_path / "gateways.toml"
+    config.write_text('[gateways.dummy]\n[gateways.dummy.configuration]\ngateway_name = "Live"\n'
+                      'supported_currencies = ["USD"]\n')  # fmt: skip
+    monkeypatch.setenv("GATEWAY_PLUGINS_CONFIG", str(config))
+
+    main(["check", "dummy", "--json"])
+    report = json.loads(capsys.readouterr().out)["reports"][0]
+    messages = {check["id"]: check["message"] for check in report["checks"]}
+
+    assert "paid 1234 JPY" in messages["zero_decimal_currency"]  # the plugin's own currencies

@@ -7,14 +7,13 @@ checks that must see what the plugin itself does (``errors_contained``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from ...actions import CustomerAction
-from ...contract import response_problem
+from ...contract import error_texts, response_problem
 from ...errors import RetryAdvice
 from ...interface import GatewayResponse, PaymentData, TokenConfig
 from ..harness import Harness, call_hook
@@ -90,16 +89,8 @@ def validation_problems(response: GatewayResponse) -> list[str]:
     try:
         GatewayResponse.model_validate(values, strict=True)
     except ValidationError as exc:
-        return [_error_text(error) for error in exc.errors()]
+        return error_texts(exc)
     return []
-
-
-def _error_text(error: Mapping[str, Any]) -> str:
-    where = ".".join(str(part) for part in error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if not where or message.startswith(f"{where}:"):
-        return message
-    return f"{where}: {message}"
 
 
 #: What the odd calls are named; these need no earlier transaction, so they can be replayed.

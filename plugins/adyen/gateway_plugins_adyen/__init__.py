@@ -4,7 +4,7 @@ from .commands import GATEWAY_ID, command_pool
 from .errors import ERROR_MAP, REFUSALS, SERVICE_ERRORS
 from .notifications import ACKNOWLEDGEMENT, EVENTS
 from .plugin import CAPABILITIES, DEFAULT_CONFIG, AdyenGatewayPlugin
-from .settings import TEST_BASE_URL, AdyenSettings
+from .settings import LIVE_BASE_URL, TEST_BASE_URL, AdyenSettings
 from .signature import sign, signing_string
 from .wire import ADYEN_UNITS
 
@@ -16,6 +16,7 @@ __all__ = [
     "ERROR_MAP",
     "EVENTS",
     "GATEWAY_ID",
+    "LIVE_BASE_URL",
     "REFUSALS",
     "SERVICE_ERRORS",
     "TEST_BASE_URL",

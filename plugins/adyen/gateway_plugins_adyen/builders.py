@@ -2,8 +2,13 @@
 
 Every builder raises ``ValueError`` naming the field when a payment cannot be
 expressed for Adyen (an over-precise amount, a missing return URL …); the
-toolkit then answers ``invalid_request`` and nothing is sent. Every call
-carries the payment's ``idempotency_key`` as ``Idempotency-Key``.
+toolkit then answers ``invalid_request`` and nothing is sent.
+
+Every call carries ``operation_key(payment, operation)`` as ``Idempotency-Key``,
+never the host's ``idempotency_key`` itself: a host captures with a copy of the
+authorization's ``PaymentData``, and Adyen answers a key it has seen on another
+endpoint or body with 422 ``704`` (or the first reply), so the capture would
+never happen. A retry of the same ``PaymentData`` sends the same key.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from urllib.parse import quote
 
 from gateway_plugins import AddressData, GatewayConfig, PaymentData
 from gateway_plugins.http import HttpRequest
+from gateway_plugins.idempotency import operation_key
 
 from .payment_method import payment_method_fields
 from .settings import AdyenSettings
@@ -21,6 +27,8 @@ from .wire import amount_json
 
 #: Adyen's limit on ``reference``.
 _REFERENCE_LENGTH = 80
+#: An address part the shop does not have, as Adyen's own plugins write it.
+_NOT_GIVEN = "N/A"
 
 
 def payment_request(
@@ -55,39 +63,46 @@ def payment_request(
         body["shopperEmail"] = payment.customer_email
     if payment.customer_ip_address:
         body["shopperIP"] = payment.customer_ip_address
-    return _post("/payments", body, payment)
+    return _post("/payments", body, payment, "authorize" if manual_capture else "sale")
 
 
-def _amount_modification(action: str, payment: PaymentData, settings: AdyenSettings) -> HttpRequest:
+def _amount_modification(
+    action: str, operation: str, payment: PaymentData, settings: AdyenSettings
+) -> HttpRequest:
     """``POST /payments/{pspReference}/<action>`` for ``payment``'s amount."""
     body = {
         "merchantAccount": settings.merchant_account,
         "amount": amount_json(payment.amount, payment.currency),
         **_own_reference(payment),
     }
-    return _post(f"{_payment_path(payment)}/{action}", body, payment)
+    return _post(f"{_payment_path(payment)}/{action}", body, payment, operation)
 
 
 def capture_request(
     payment: PaymentData, config: GatewayConfig, *, settings: AdyenSettings
 ) -> HttpRequest:
     """``POST /payments/{pspReference}/captures``: part or all of an authorisation."""
-    return _amount_modification("captures", payment, settings)
+    return _amount_modification("captures", "capture", payment, settings)
 
 
 def refund_request(
     payment: PaymentData, config: GatewayConfig, *, settings: AdyenSettings
 ) -> HttpRequest:
     """``POST /payments/{pspReference}/refunds``: part or all of what was captured."""
-    return _amount_modification("refunds", payment, settings)
+    return _amount_modification("refunds", "refund", payment, settings)
 
 
 def cancel_request(
     payment: PaymentData, config: GatewayConfig, *, settings: AdyenSettings
 ) -> HttpRequest:
-    """``POST /payments/{pspReference}/cancels``: release an authorisation."""
+    """``POST /payments/{pspReference}/cancels``: release the whole authorisation.
+
+    Adyen takes no amount here (a cancel is never partial) and answers
+    ``received``; ``payment.amount`` is not sent, and so cannot be checked
+    against what was authorised. The ``CANCELLATION`` webhook says what was released.
+    """
     body = {"merchantAccount": settings.merchant_account, **_own_reference(payment)}
-    return _post(f"{_payment_path(payment)}/cancels", body, payment)
+    return _post(f"{_payment_path(payment)}/cancels", body, payment, "void")
 
 
 def details_request(
@@ -105,7 +120,7 @@ def details_request(
             "(e.g. {'redirectResult': …} from the return URL)"
         )
     body: dict[str, Any] = {"details": _string_map(details, "data['details']")}
-    return _post("/payments/details", body, payment)
+    return _post("/payments/details", body, payment, "confirm_payment")
 
 
 def merchant_reference(payment: PaymentData) -> str:
@@ -128,12 +143,18 @@ def merchant_reference(payment: PaymentData) -> str:
 
 
 def billing_address(address: AddressData) -> dict[str, str]:
-    """``billingAddress``: ``AddressData`` has no house number, so the street goes whole."""
+    """``billingAddress``: ``AddressData`` has no house number, so the street goes whole.
+
+    Adyen requires ``street``, ``houseNumberOrName`` and ``city`` and refuses them
+    empty (422, ``117``). What the shop does not have is sent as Adyen's own
+    plugins send it: ``"N/A"`` (Magento's ``Helper/Address.php`` for a house number
+    it cannot find in the street; the Salesforce cartridge for street and city).
+    """
     street = " ".join(part for part in (address.street_address_1, address.street_address_2) if part)
     fields = {
-        "street": street,
-        "houseNumberOrName": "",
-        "city": address.city,
+        "street": street or _NOT_GIVEN,
+        "houseNumberOrName": _NOT_GIVEN,
+        "city": address.city or _NOT_GIVEN,
         "postalCode": address.postal_code,
         "country": address.country.upper(),
     }
@@ -142,8 +163,9 @@ def billing_address(address: AddressData) -> dict[str, str]:
     return fields
 
 
-def _post(path: str, body: dict[str, Any], payment: PaymentData) -> HttpRequest:
-    return HttpRequest("POST", path, json=body, idempotency_key=payment.idempotency_key)
+def _post(path: str, body: dict[str, Any], payment: PaymentData, operation: str) -> HttpRequest:
+    key = operation_key(payment, operation)
+    return HttpRequest("POST", path, json=body, idempotency_key=key)
 
 
 def _payment_path(payment: PaymentData) -> str:

@@ -101,6 +101,7 @@ SERVICE_ERRORS: Mapping[str, ErrorMapping] = {
     "153": ErrorMapping(ErrorCode.INVALID_CVV),  # Invalid CVC
     "129": ErrorMapping(ErrorCode.INVALID_EXPIRY_DATE),  # Expiry date invalid
     "104": ErrorMapping(ErrorCode.INCORRECT_ADDRESS),  # Billing address problem
+    "117": ErrorMapping(ErrorCode.INCORRECT_ADDRESS),  # Invalid billing address (a part empty)
     "000": _REQUEST,  # Unauthorised (security), unparseable message …
     "010": _REQUEST,  # Not allowed: the API credential lacks a role
     "100": _REQUEST,  # Required object 'amount' is not provided

@@ -20,7 +20,7 @@ from gateway_plugins.http import CommandHooks, Connection, ConnectionSlot, HttpC
 from . import notifications
 from .commands import GATEWAY_ID, command_pool
 from .errors import ERROR_MAP
-from .settings import TEST_BASE_URL, AdyenSettings
+from .settings import AdyenSettings
 
 if TYPE_CHECKING:
     from gateway_plugins.conformance import ConformanceInputs
@@ -29,7 +29,7 @@ DEFAULT_CONFIG = GatewayConfig(
     gateway_name="Adyen",
     auto_capture=True,
     supported_currencies=("EUR", "USD", "GBP", "PLN", "JPY", "KWD"),
-    connection_params={"base_url": TEST_BASE_URL},
+    connection_params={"environment": "test"},
 )
 
 CAPABILITIES = frozenset(
@@ -50,10 +50,11 @@ class AdyenGatewayPlugin(CommandHooks):
     """Adyen through the Checkout API v71.
 
     ``connection_params``: ``api_key`` (required), ``merchant_account``
-    (required), ``hmac_key`` (hex, to verify webhooks), ``base_url`` (default
-    ``https://checkout-test.adyen.com/v71``), ``return_url``,
-    ``connect_timeout``, ``read_timeout`` and ``total_timeout`` in seconds,
-    ``pool_size``.
+    (required), ``hmac_key`` (hex, to verify webhooks), ``environment``
+    (``"test"``, the default, or ``"live"``), ``live_url_prefix`` (required
+    live), ``base_url`` (test only; default ``https://checkout-test.adyen.com/v71``),
+    ``return_url``, ``connect_timeout``, ``read_timeout`` and ``total_timeout``
+    in seconds, ``pool_size``.
     """
 
     # authorize, capture, refund, void and process_payment come from CommandHooks:

@@ -58,18 +58,20 @@ def payment_handler(success_kind: TransactionKind, failure_kind: TransactionKind
             "psp_reference": reference,
             "raw_response": kept(body, PAYMENT_FIELDS),
         }
+        # Every success says which card paid, when Adyen's reply does (pending ones too).
+        card_info = _card_info(body)
         if result in AUTHORISED:
             stored = _stored_method(body)
             if stored is not None:
                 # The card Adyen kept (reuse_source): the token of the shopper's next payment.
                 common["raw_response"]["storedPaymentMethodId"] = stored
-            return _success(payment, body, success_kind, card_info=_card_info(body), **common)
+            return _success(payment, body, success_kind, card_info=card_info, **common)
         if result in PENDING:
-            return _success(payment, body, K.PENDING, **common)
+            return _success(payment, body, K.PENDING, card_info=card_info, **common)
         if result in SHOPPER_ACTION:
             common["action_required"] = True
             common["action_required_data"] = customer_action(reference or "", body.get("action"))
-            return _success(payment, body, K.ACTION_TO_CONFIRM, **common)
+            return _success(payment, body, K.ACTION_TO_CONFIRM, card_info=card_info, **common)
         if result == "Refused":
             error = refusal(body.get("refusalReasonCode"), body.get("refusalReason"))
             return _failure(payment, failure_kind, error, **common)
@@ -153,8 +155,13 @@ def _success(
 def _failure(
     payment: PaymentData, kind: TransactionKind, error: NormalizedError, **fields: Any
 ) -> GatewayResponse:
-    """A failed response; one that advises a retry names the key to retry with."""
-    if error.retry is RetryAdvice.RETRY_LATER:
+    """A failed response; one that advises a retry names the key to retry with.
+
+    Whatever the HTTP status: a 422 ``704`` (the same request still in progress)
+    and a 429 advise it as much as a 5xx. The key is the host's: retried with the
+    same ``PaymentData``, the plugin sends the same operation key again.
+    """
+    if error.retry in (RetryAdvice.RETRY_LATER, RetryAdvice.CHECK_STATUS):
         fields.setdefault("idempotency_key", payment.idempotency_key)
     return GatewayResponse.failure(payment, kind, error, **fields)
 
@@ -162,15 +169,16 @@ def _failure(
 def _service_failure(
     reply: HttpReply, body: Mapping[str, Any], payment: PaymentData, kind: TransactionKind
 ) -> GatewayResponse:
-    fields: dict[str, Any] = {
-        "transaction_id": _reference(body.get("pspReference")) or "",
-        "psp_reference": payment.psp_reference,
-        "raw_response": {**kept(body, ERROR_FIELDS), "http_status": reply.status},
-    }
-    if reply.status >= 500:
-        # Adyen may have acted before failing: retrying with the same key is safe.
-        fields["idempotency_key"] = payment.idempotency_key
-    return _failure(payment, kind, service_error(reply.status, body), **fields)
+    # A 5xx is retried with the same key (service_error advises it whatever the code):
+    # Adyen may have acted before failing, and answers the key once.
+    return _failure(
+        payment,
+        kind,
+        service_error(reply.status, body),
+        transaction_id=_reference(body.get("pspReference")) or "",
+        psp_reference=payment.psp_reference,
+        raw_response={**kept(body, ERROR_FIELDS), "http_status": reply.status},
+    )
 
 
 def _forced(error: NormalizedError, code: ErrorCode) -> NormalizedError:
@@ -181,11 +189,16 @@ def _forced(error: NormalizedError, code: ErrorCode) -> NormalizedError:
 
 
 def _card_info(body: Mapping[str, Any]) -> CreditCardInfo | None:
-    """The card's last four digits, expiry and brand, when Adyen's additionalData has them."""
+    """The card's last four digits, expiry and brand, when Adyen's additionalData has them.
+
+    ``cardSummary`` and ``expiryDate`` (``"3/2030"``) are needed; the brand is
+    ``paymentMethod`` (``visa``, ``mc``). ``cardBin`` has no place in
+    ``CreditCardInfo`` and is not kept.
+    """
     data = body.get("additionalData")
     if not isinstance(data, Mapping):
         return None
-    last_4, expiry = data.get("cardSummary"), data.get("expiryDate")  # "3/2030"
+    last_4, expiry = data.get("cardSummary"), data.get("expiryDate")
     if not isinstance(last_4, str) or not isinstance(expiry, str):
         return None
     month, _, year = expiry.partition("/")

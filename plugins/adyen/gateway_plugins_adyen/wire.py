@@ -1,9 +1,18 @@
 """Adyen's wire format: ``{"currency", "value"}`` amounts in Adyen's minor units, safe subsets.
 
-Adyen follows ISO 4217 except for a few currencies (psp-reference §7.2, Adyen
-docs: currency codes): CLP and ISK travel with two decimals although ISO gives
-them none, and CVE travels with none although ISO gives it two. Nothing is
-rounded: 10.50 CVE cannot be expressed at Adyen and is refused before sending.
+Adyen follows ISO 4217 except for four currencies. Audited 2026-12-04: every
+currency of Adyen's table (docs.adyen.com/development-resources/currency-codes;
+the whole table in Adyen's adyen-salesforce-headless-commerce-pwa,
+``lib/utils/currencyList.mjs``) against the ``iso4217`` package; the fake keeps
+that table, and ``tests/test_currencies.py`` holds the two together. Adyen's
+own note names the same four: "For CLP, CVE, IDR, and ISK the standard has a
+different number of decimals". Its table also lists CNH and VEF, which ISO does
+not have: they are refused here, as any non-ISO code is.
+
+Nothing is rounded: an amount may have only the decimals that both ISO and
+Adyen allow. 1000.50 IDR cannot be expressed at Adyen and is refused before
+sending (rounding would charge another amount than the host's); 1000.50 CLP
+never gets this far (ISO gives CLP no decimals).
 """
 
 from __future__ import annotations
@@ -14,13 +23,15 @@ from typing import Any
 
 from gateway_plugins.money import MinorUnits, WireFormat
 
-#: Adyen's deviations from ISO 4217. CLP and ISK are sent ×100, but an amount
-#: may still only have the decimals ISO allows (none), so precision stays 0.
+#: Adyen's deviations from ISO 4217 (ISO → Adyen decimals). CLP and ISK are sent
+#: ×100 (1000 CLP → ``100000``) but may still have no decimals (ISO's rule);
+#: CVE and IDR are sent in whole units (1000 IDR → ``1000``, not ``100000``).
 ADYEN_UNITS = MinorUnits(
     {
-        "CLP": WireFormat(exponent=2, precision=0),
-        "ISK": WireFormat(exponent=2, precision=0),
-        "CVE": 0,
+        "CLP": WireFormat(exponent=2, precision=0),  # ISO 0, Adyen 2
+        "ISK": WireFormat(exponent=2, precision=0),  # ISO 0, Adyen 2
+        "CVE": WireFormat(exponent=0, precision=0),  # ISO 2, Adyen 0
+        "IDR": WireFormat(exponent=0, precision=0),  # ISO 2, Adyen 0
     }
 )
 

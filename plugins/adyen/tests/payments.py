@@ -20,7 +20,7 @@ def config_for(fake: FakeAdyen, **params: Any) -> GatewayConfig:
         gateway_name="Adyen",
         auto_capture=params.pop("auto_capture", True),
         require_3d_secure=params.pop("require_3d_secure", False),
-        supported_currencies="EUR, USD, JPY, KWD, CLP, ISK, CVE",
+        supported_currencies=params.pop("currencies", "EUR, USD, JPY, KWD, CLP, ISK, CVE, IDR"),
         connection_params={
             "api_key": fake.api_key,
             "merchant_account": fake.merchant_account,

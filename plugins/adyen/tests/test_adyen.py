@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,7 @@ from gateway_plugins import (
 )
 from gateway_plugins.contract import ECHO_MISMATCH
 from gateway_plugins.http import INVALID_REQUEST, OUTCOME_UNKNOWN, PSP_UNREACHABLE
+from gateway_plugins.idempotency import operation_key
 from plugins.adyen.tests.payments import (
     RETURN_URL,
     THREE_DS_VISA,
@@ -47,6 +50,13 @@ def authorized(manager: PluginManager, amount: str = "10.00", currency: str = "E
     assert response.is_success and response.kind is K.AUTH, response
     assert response.psp_reference
     return response.psp_reference
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 3.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
 
 
 def sent(fake: FakeAdyen, index: int = -1) -> dict[str, Any]:
@@ -80,7 +90,8 @@ def test_authorize_sends_a_manual_capture_payment(
     }
     request = fake_adyen.requests[0]
     body = request.json
-    assert request.path == "/v71/payments" and request.idempotency_key == payment.idempotency_key
+    assert request.path == "/v71/payments"
+    assert request.idempotency_key == operation_key(payment, "authorize")
     assert body["amount"] == {"currency": "EUR", "value": 1000}
     assert body["additionalData"] == {"manualCapture": "true"}
     assert body["merchantAccount"] == fake_adyen.merchant_account
@@ -193,11 +204,35 @@ def test_a_billing_address_is_sent_whole(manager: PluginManager, fake_adyen: Fak
 
     assert sent(fake_adyen)["billingAddress"] == {
         "street": "Simon Carmiggeltstraat 6 50",
-        "houseNumberOrName": "",
+        "houseNumberOrName": "N/A",
         "city": "Amsterdam",
         "postalCode": "1011 DJ",
         "country": "NL",
     }
+
+
+@pytest.mark.parametrize(
+    "billing",
+    [
+        AddressData(street_address_1="Main Street", city="Springfield", postal_code="12345",
+                    country="US", country_area="IL"),
+        AddressData(city="Amsterdam", postal_code="1011 DJ", country="NL"),
+        AddressData(street_address_1="Kerkstraat 1", postal_code="1011 DJ", country="NL"),
+    ],
+)  # fmt: skip
+def test_an_address_without_a_house_number_street_or_city_is_paid(
+    manager: PluginManager, fake_adyen: FakeAdyen, billing: AddressData
+) -> None:
+    # Adyen refuses an empty houseNumberOrName, street or city (422, 117); AddressData
+    # has no house number, and a shop may not ask for the rest. Adyen's own plugins
+    # send "N/A" for what they do not have (Magento's house number, SFCC's street, city).
+    response = manager.authorize(pay(billing=billing))
+
+    assert response.is_success, response.psp_error_message
+    address = sent(fake_adyen)["billingAddress"]
+    assert address["houseNumberOrName"] == "N/A"
+    assert address["street"] == (billing.street_address_1 or "N/A")
+    assert address["city"] == (billing.city or "N/A")
 
 
 # -- Stored payment methods ------------------------------------------------------------------
@@ -555,6 +590,35 @@ def test_pending_and_received_are_pending(manager: PluginManager, holder: str) -
     assert response.is_success and response.kind is K.PENDING and not response.action_required
 
 
+def test_every_success_that_names_the_card_says_which(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    stored = fake_adyen.store_card("shopper-1", "5555555555554444", expiry=(11, 2031))
+    challenged = manager.authorize(pay(method=card(THREE_DS_VISA)))
+    returned = fake_adyen.complete_3ds(challenged.psp_reference or "")
+
+    successes = {
+        "authorised": manager.authorize(pay()),
+        "sale": manager.process_payment(pay()),
+        "pending": manager.process_payment(pay(method=card(holder="PENDING"))),
+        "received": manager.authorize(pay(method=card(holder="RECEIVED"))),
+        "after 3-D Secure": manager.confirm_payment(
+            follow_up(challenged.psp_reference, data=returned)
+        ),
+        "stored card": manager.authorize(pay(token=stored, customer_id="shopper-1")),
+    }
+
+    for name, response in successes.items():
+        assert response.is_success, name
+        assert response.card_info is not None, name
+    named = {name: response.card_info for name, response in successes.items()}
+    assert {(c.last_4, c.exp_month, c.exp_year, c.brand) for c in named.values() if c} == {
+        ("1111", 3, 2030, "visa"),
+        ("0000", 3, 2030, "visa"),
+        ("4444", 11, 2031, "mc"),
+    }
+
+
 def test_a_partial_authorisation_is_not_taken_for_the_whole(manager: PluginManager) -> None:
     payment = pay(
         method=card(holder="PARTIAL"), data={"additional_data": {"allowPartialAuth": "true"}}
@@ -644,29 +708,65 @@ def test_a_wrong_merchant_account_is_refused(manager: PluginManager, fake_adyen:
         ("5", "ISK", 500),  # Adyen: ISK has 2 decimals (ISO: 0)
         ("12", "CVE", 12),  # Adyen: CVE has none (ISO: 2)
         ("12.00", "CVE", 12),
+        ("1000", "IDR", 1000),  # Adyen: IDR has none (ISO: 2)
+        ("15000.00", "IDR", 15000),
     ],
 )
 def test_adyen_minor_units(
     manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str, value: int
 ) -> None:
+    manager.configure("adyen", config_for(fake_adyen, auto_capture=False))
     reference = authorized(manager, amount, currency)
     capture = manager.capture(follow_up(reference, amount, currency))
     fake_adyen.settle()
 
     assert sent(fake_adyen, 0)["amount"] == {"currency": currency, "value": value}
     assert sent(fake_adyen)["amount"] == {"currency": currency, "value": value}
+    # Adyen charged what was asked, by its own table of decimals.
+    assert fake_adyen.payment(reference).amount == Decimal(amount)
     assert capture.is_success and capture.amount == Decimal(amount) and capture.currency == currency
     assert fake_adyen.ledger.captured(reference) == value
 
 
-def test_an_amount_adyen_cannot_carry_is_refused_before_sending(
-    manager: PluginManager, fake_adyen: FakeAdyen
+@pytest.mark.parametrize(
+    ("amount", "currency"), [("1000", "CLP"), ("5", "ISK"), ("12", "CVE"), ("1000", "IDR")]
+)
+def test_a_deviation_comes_back_from_the_reply_and_the_webhook(
+    manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str
 ) -> None:
-    response = manager.authorize(pay("10.50", "CVE"))
+    response = manager.authorize(pay(amount, currency))
+    [webhook] = fake_adyen.take_webhooks()
+    with manager.notification("adyen", *webhook) as result:
+        [update] = result.updates
+
+    # What Adyen authorised, read by Adyen's own table, is what the host hears, twice.
+    charged = fake_adyen.payment(response.psp_reference or "").amount
+    assert (
+        (response.amount, response.currency) == (charged, currency) == (Decimal(amount), currency)
+    )
+    assert update.kind is K.AUTH and (update.amount, update.currency) == (charged, currency)
+
+
+@pytest.mark.parametrize(("amount", "currency"), [("10.50", "CVE"), ("1000.50", "IDR")])
+def test_an_amount_adyen_cannot_carry_is_refused_before_sending(
+    manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str
+) -> None:
+    response = manager.authorize(pay(amount, currency))
 
     assert not response.is_success and response.psp_error_code == INVALID_REQUEST
-    assert "CVE" in (response.psp_error_message or "")
+    assert currency in (response.psp_error_message or "")
     assert fake_adyen.requests == []
+
+
+def test_a_currency_adyen_does_not_take_is_refused_by_adyen(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    manager.configure("adyen", config_for(fake_adyen, currencies="BIF"))
+
+    response = manager.authorize(pay("100", "BIF"))
+
+    assert not response.is_success and response.psp_error_code == "138"
+    assert fake_adyen.ledger.entries == []
 
 
 # -- Faults, retries and idempotency ------------------------------------------------------------
@@ -773,11 +873,102 @@ def test_the_same_key_for_another_payment_is_refused(
     first = pay()
     assert manager.authorize(first).is_success
 
-    other = pay("20.00", idempotency_key=first.idempotency_key)
+    # The host reused a key for another card: same operation, amount and key, other body.
+    other = pay(method=card("5555555555554444"), idempotency_key=first.idempotency_key)
     response = manager.authorize(other)
 
     assert not response.is_success and response.psp_error_code == "704"
+    assert response.retry_advice is RetryAdvice.RETRY_LATER
+    assert response.idempotency_key == other.idempotency_key
     assert len(fake_adyen.ledger.authorisations()) == 1
+
+
+def test_retry_advice_names_the_key_whatever_the_status(fake_adyen: FakeAdyen) -> None:
+    # Straight from the plugin, before the manager could fill the key in.
+    plugin = AdyenGatewayPlugin()
+    plugin.configure_gateway(config_for(fake_adyen))
+    first = pay()
+    assert plugin.authorize(first, None).is_success
+    fake_adyen.inject(Fault.SLOW, path="/payments", seconds=0.5)
+    in_progress = pay()
+    worker = threading.Thread(target=plugin.authorize, args=(in_progress, None))
+    worker.start()
+    wait_for(lambda: fake_adyen.in_flight(operation_key(in_progress, "authorize")))
+    answers = {"422 704, in progress": plugin.authorize(in_progress, None)}
+    worker.join()
+    another_body = pay(method=card("5555555555554444"), idempotency_key=first.idempotency_key)
+    answers["422 704, another body"] = plugin.authorize(another_body, None)
+    fake_adyen.inject(Fault.STATUS_500, path="/payments", times=3)
+    answers["500"] = plugin.authorize(pay(), None)
+    answers["200 Error"] = plugin.authorize(pay(method=card(holder="ERROR")), None)
+
+    for status, response in answers.items():
+        assert response.retry_advice is RetryAdvice.RETRY_LATER, status
+        assert response.idempotency_key is not None, status
+    assert answers["422 704, in progress"].psp_error_code == "704"
+    assert answers["422 704, in progress"].idempotency_key == in_progress.idempotency_key
+    assert answers["422 704, another body"].psp_error_code == "704"
+    assert (answers["500"].raw_response or {}).get("http_status") == 500
+
+
+def test_every_operation_sends_its_own_key(manager: PluginManager, fake_adyen: FakeAdyen) -> None:
+    manager.configure("adyen", config_for(fake_adyen, auto_capture=False))
+    authorization = pay("25.00", order_id="order-7")
+    reference = manager.authorize(authorization).psp_reference
+    follow = authorization.model_copy(update={"psp_reference": reference})
+
+    manager.capture(follow)
+    fake_adyen.settle()
+    manager.refund(follow)
+    manager.void(follow)
+    manager.capture(authorization.model_copy(update={"psp_reference": None}))  # a sale
+
+    sent_keys = [request.idempotency_key for request in fake_adyen.requests]
+    assert sent_keys == [
+        operation_key(authorization, "authorize"),
+        operation_key(follow, "capture"),
+        operation_key(follow, "refund"),
+        operation_key(follow, "void"),
+        operation_key(authorization, "sale"),
+    ]
+    assert len(set(sent_keys)) == 5
+
+
+def test_the_natural_host_code_charges_captures_and_refunds_once(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    """Authorize, then capture and refund with copies of the authorization's PaymentData,
+    every reply lost three times over and the host retrying the same PaymentData."""
+    manager.configure("adyen", config_for(fake_adyen, auto_capture=False))
+
+    def lost_then_retried(operation: str, payment: PaymentData, path: str) -> GatewayResponse:
+        fake_adyen.inject(Fault.DROP_AFTER_PROCESSING, path=path, times=3)
+        lost = getattr(manager, operation)(payment)
+        assert lost.psp_error_code == OUTCOME_UNKNOWN and lost.outcome_unknown, lost
+        assert lost.retry_advice is RetryAdvice.RETRY_LATER
+        assert lost.idempotency_key == payment.idempotency_key
+        again: GatewayResponse = getattr(manager, operation)(payment)  # the host's retry
+        assert again.is_success, again.psp_error_message
+        return again
+
+    authorization = pay("25.00", order_id="order-7")
+    auth = lost_then_retried("authorize", authorization, "/payments")
+    reference = auth.psp_reference or ""
+    capture = authorization.model_copy(update={"psp_reference": reference})
+    assert lost_then_retried("capture", capture, f"/payments/{reference}/captures").kind is (
+        K.PENDING
+    )
+    fake_adyen.settle()
+    refund = authorization.model_copy(update={"psp_reference": reference})
+    assert lost_then_retried("refund", refund, f"/payments/{reference}/refunds").kind is (
+        K.REFUND_ONGOING
+    )
+    fake_adyen.settle()
+
+    assert fake_adyen.charges_for(reference) == 1
+    assert fake_adyen.ledger.captured(reference) == fake_adyen.ledger.refunded(reference) == 2500
+    assert [e.kind for e in fake_adyen.ledger.entries] == ["authorisation", "capture", "refund"]
+    assert len({request.idempotency_key for request in fake_adyen.requests}) == 3
 
 
 def test_an_unreachable_adyen_is_another_gateways_job(fake_adyen: FakeAdyen) -> None:

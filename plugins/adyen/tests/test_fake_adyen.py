@@ -207,6 +207,17 @@ def test_card_format_errors_are_422(client: Client, method: dict[str, str], code
     assert (reply.status_code, error_code(reply)) == (422, code)
 
 
+@pytest.mark.parametrize("name", ["houseNumberOrName", "street", "city"])
+def test_an_empty_billing_address_field_is_117(client: Client, name: str) -> None:
+    address = {"street": "Kerkstraat", "houseNumberOrName": "1", "city": "Amsterdam",
+               "postalCode": "1011 DJ", "country": "NL", name: " "}  # fmt: skip
+
+    reply = client.pay(billingAddress=address)
+
+    assert (reply.status_code, error_code(reply)) == (422, "117")
+    assert name in reply.json()["message"]
+
+
 def test_raw_card_fields_are_accepted(client: Client) -> None:
     raw = {"type": "scheme", "number": "370000000000002", "expiryMonth": "3", "expiryYear": "2030",
            "cvc": "7373", "holderName": "J. Smith"}  # fmt: skip

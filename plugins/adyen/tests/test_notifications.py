@@ -19,6 +19,7 @@ import requests
 from gateway_plugins_adyen import ACKNOWLEDGEMENT, signing_string
 from gateway_plugins_adyen import sign as plugin_sign
 from gateway_plugins_adyen.testing import FakeAdyen, Webhook, hmac_signature, signing_text
+from gateway_plugins_adyen.testing.currencies import ADYEN_DECIMALS, major_units
 
 from gateway_plugins import (
     ErrorCode,
@@ -270,6 +271,23 @@ def test_a_cancellation_completes_the_void(manager: PluginManager, fake_adyen: F
     assert update.is_success and update.kind is K.VOID and update.psp_reference == reference
 
 
+def test_a_cancellation_reports_the_whole_authorisation_released(
+    manager: PluginManager, fake_adyen: FakeAdyen
+) -> None:
+    reference = authorized(manager, fake_adyen, "25.00")
+    # Adyen's /cancels takes no amount: a host asking to void 3.00 hears "pending"
+    # for its request, and the webhook says what Adyen really released.
+    void = manager.void(follow_up(reference, "3.00"))
+    assert void.is_success and void.kind is K.PENDING
+    assert "amount" not in fake_adyen.requests[-1].json
+
+    [webhook] = fake_adyen.settle()
+    update = only_update(manager, webhook)
+
+    assert update.is_success and update.kind is K.VOID and update.event_code == "CANCELLATION"
+    assert (update.amount, update.currency) == (Decimal("25.00"), "EUR")
+
+
 def test_a_cancellation_of_captured_money_fails(
     manager: PluginManager, fake_adyen: FakeAdyen
 ) -> None:
@@ -313,6 +331,23 @@ def test_other_event_codes_are_accepted_without_updates(
 
     assert result.updates == () and result.duplicates == ()
     assert result.acknowledgement == "[accepted]"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"), [("1000", "CLP"), ("5", "ISK"), ("12", "CVE"), ("15000", "IDR")]
+)
+def test_an_amount_is_read_by_adyens_decimals(
+    manager: PluginManager, fake_adyen: FakeAdyen, amount: str, currency: str
+) -> None:
+    # The value as Adyen writes it, from the fake's copy of Adyen's table (not the plugin's).
+    value = int(Decimal(amount).scaleb(ADYEN_DECIMALS[currency]))
+    assert major_units(value, currency) == Decimal(amount)
+
+    [update] = send(
+        manager, fake_adyen.sign(item(amount={"currency": currency, "value": value}))
+    ).updates
+
+    assert (update.amount, update.currency) == (Decimal(amount), currency)
 
 
 def test_an_amount_iso_cannot_hold_keeps_the_event(

@@ -62,3 +62,63 @@ def test_good_parameters_are_read() -> None:
     assert settings.timeouts == Timeouts(read=5.0, total=20.0)
     default = AdyenSettings.from_config(config(base_url=None))
     assert default.base_url == TEST_BASE_URL and default.timeouts == Timeouts()
+
+
+# -- test and live endpoints ----------------------------------------------------------------
+
+PREFIX = "1797a841fbb37ca7-AdyenDemo"
+
+
+def test_live_is_built_from_the_merchants_prefix() -> None:
+    settings = AdyenSettings.from_config(config(environment="live", live_url_prefix=PREFIX))
+
+    live = "https://1797a841fbb37ca7-AdyenDemo-checkout-live.adyenpayments.com/checkout/v71"
+    assert (settings.environment, settings.base_url) == ("live", live)
+    plugin = AdyenGatewayPlugin()
+    plugin.configure_gateway(config(environment="live", live_url_prefix=PREFIX))
+    assert plugin.slot.get().client.base_url == live  # where every request goes
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"environment": "test"}, {"environment": "TEST"}, {"live_url_prefix": PREFIX}],
+)
+def test_test_mode_keeps_the_test_endpoint(params: dict[str, Any]) -> None:
+    settings = AdyenSettings.from_config(config(**params))
+
+    assert (settings.environment, settings.base_url) == ("test", TEST_BASE_URL)
+
+
+def test_an_explicit_base_url_still_serves_tests() -> None:
+    settings = AdyenSettings.from_config(config(base_url="http://127.0.0.1:9/v71"))
+
+    assert settings.base_url == "http://127.0.0.1:9/v71"
+
+
+def test_live_needs_the_prefix() -> None:
+    with pytest.raises(ValueError, match="connection_params.live_url_prefix is required"):
+        configure(environment="live")
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["evil.example/x", "evil.example#", "a b", "-abc", "abc-", "", "a" * 50, "x@evil", 7,
+     "ab\u00e7d"],
+)  # fmt: skip
+def test_a_prefix_that_is_not_letters_digits_and_dashes_is_refused(prefix: object) -> None:
+    with pytest.raises(ValueError, match="connection_params.live_url_prefix must be") as info:
+        configure(environment="live", live_url_prefix=prefix)
+    if isinstance(prefix, str) and prefix:
+        assert prefix not in str(info.value)
+
+
+def test_live_with_a_base_url_as_well_is_refused() -> None:
+    with pytest.raises(ValueError, match="connection_params.base_url") as info:
+        configure(environment="live", live_url_prefix=PREFIX, base_url=TEST_BASE_URL)
+    assert "live_url_prefix" in str(info.value)
+
+
+@pytest.mark.parametrize("environment", ["production", "", 1])
+def test_an_unknown_environment_is_refused(environment: object) -> None:
+    with pytest.raises(ValueError, match="connection_params.environment must be 'test' or 'live'"):
+        configure(environment=environment)

@@ -2,6 +2,8 @@
 
 from .commands import GATEWAY_ID, command_pool
 from .errors import AVS_REFINEMENTS, ERROR_MAP, normalize
+from .identifiers import duplicate_key, fit_identifier, invoice_number
+from .lookup import LOOKUP_FAILED
 from .notifications import EVENT_KINDS, SIGNATURE_HEADER, sign
 from .payment import DEFAULT_DATA_DESCRIPTOR, is_card_number
 from .plugin import CAPABILITIES, DEFAULT_CONFIG, AuthorizeNetGatewayPlugin
@@ -26,6 +28,7 @@ __all__ = [
     "ERROR_MAP",
     "EVENT_KINDS",
     "GATEWAY_ID",
+    "LOOKUP_FAILED",
     "PRODUCTION_ENDPOINT",
     "RESPONSE_CODES",
     "SANDBOX_ENDPOINT",
@@ -35,8 +38,11 @@ __all__ = [
     "Outcome",
     "Settings",
     "command_pool",
+    "duplicate_key",
     "element",
+    "fit_identifier",
     "format_amount",
+    "invoice_number",
     "is_card_number",
     "normalize",
     "sign",

@@ -12,15 +12,26 @@ Builders raise ``ValueError`` for a payment that cannot be expressed (no
 token, too many decimals, a non-numeric reference): the toolkit answers
 ``invalid_request`` and sends nothing. The pool is built per configuration,
 because the credentials travel in every body.
+
+Some commands read a transaction (``getTransactionDetailsRequest``, see
+``lookup``) around the call: a refund before it (the card's last four digits,
+``refunds``), a void before it (the authorization's amount, ``voids``), and new
+payments, captures and refunds after a reply saying "duplicate" (the
+original's outcome, ``duplicates``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from gateway_plugins import GatewayConfig, PaymentData, TransactionKind
-from gateway_plugins.http import Command, CommandPool, HttpRequest, RequestBuilder
+from gateway_plugins import GatewayConfig, GatewayResponse, PaymentData, TransactionKind
+from gateway_plugins.http import Command, CommandPool, HttpClient, HttpRequest, RequestBuilder
 
+from .duplicates import resolve_capture, resolve_duplicate
+from .identifiers import duplicate_key
+from .lookup import Lookup
 from .payment import (
     address_element,
     card_last4,
@@ -32,9 +43,12 @@ from .payment import (
     refund_payment_element,
     settings_element,
 )
+from .refunds import with_card_last4
 from .replies import transaction_handler
 from .settings import Settings
+from .voids import checked_void
 from .wire import element, format_amount
+from .wire import envelope as _envelope
 
 GATEWAY_ID = "authorizenet"
 
@@ -45,24 +59,41 @@ VOID = "voidTransaction"
 REFUND = "refundTransaction"
 
 
-def envelope(
-    root: str, settings: Settings, payment: PaymentData | None, **children: Any
-) -> HttpRequest:
-    """One API call: ``{root: {merchantAuthentication, refId, …}}``, POSTed to the endpoint.
-
-    No idempotency key: Authorize.Net has none, so the client never resends a
-    request that may have arrived (see the README, "Duplicate window").
-    """
-    body = element(
-        root,
-        merchantAuthentication=settings.authentication(),
-        refId=None if payment is None else reference_id(payment),
-        **children,
-    )
-    return HttpRequest("POST", "", json={root: body})
+#: Runs before the request: the payment to send, or the answer to give instead.
+Prepare = Callable[[PaymentData, Lookup], PaymentData | GatewayResponse]
+#: Runs on the answer: the answer the host gets.
+Resolve = Callable[[GatewayResponse, PaymentData, Lookup], GatewayResponse]
 
 
-def _new_payment(settings: Settings, transaction_type: str) -> RequestBuilder:
+@dataclass(frozen=True)
+class LookingCommand(Command):
+    """A command that may read transactions before sending (``prepare``) or after
+    the answer (``resolve``)."""
+
+    settings: Settings
+    prepare: Prepare | None = None
+    resolve: Resolve | None = None
+
+    def execute(
+        self, client: HttpClient, payment: PaymentData, config: GatewayConfig
+    ) -> GatewayResponse:
+        """Prepare, run the command as the toolkit does, then resolve its answer."""
+        lookup = Lookup(client, self.settings, payment)
+        if self.prepare is not None:
+            prepared = self.prepare(payment, lookup)
+            if isinstance(prepared, GatewayResponse):
+                return prepared
+            payment = prepared
+        response = super().execute(client, payment, config)
+        return response if self.resolve is None else self.resolve(response, payment, lookup)
+
+
+def envelope(root: str, settings: Settings, payment: PaymentData, **children: Any) -> HttpRequest:
+    """One API call for ``payment`` (see ``wire.envelope``)."""
+    return _envelope(root, settings.authentication(), reference_id(payment), **children)
+
+
+def _new_payment(settings: Settings, transaction_type: str, operation: str) -> RequestBuilder:
     """Builds an authorization or a sale: the payer in full."""
 
     def build(payment: PaymentData, config: GatewayConfig) -> HttpRequest:
@@ -76,6 +107,8 @@ def _new_payment(settings: Settings, transaction_type: str) -> RequestBuilder:
             currencyCode=payment.currency,
             payment=payment_element(payment),
             order=order_element(payment),
+            # Authorize.Net compares it for duplicates: only a retry of this request matches.
+            poNumber=duplicate_key(payment, operation),
             customer=customer_element(payment),
             billTo=address_element("billTo", payment.billing),
             shipTo=address_element("shipTo", payment.shipping),
@@ -127,6 +160,7 @@ def _refund(settings: Settings) -> RequestBuilder:
             payment=refund_payment_element(last4),
             refTransId=reference,
             order=order_element(payment),
+            poNumber=duplicate_key(payment, "refund"),
             transactionSettings=settings_element(settings.duplicate_window),
         )
         return envelope("createTransactionRequest", settings, payment, transactionRequest=request)
@@ -137,23 +171,24 @@ def _refund(settings: Settings) -> RequestBuilder:
 def command_pool(settings: Settings) -> CommandPool:
     """The gateway's commands for one configuration."""
     auth, capture = TransactionKind.AUTH, TransactionKind.CAPTURE
+    void, refund = TransactionKind.VOID, TransactionKind.REFUND
+
+    def command(kind: TransactionKind, build: RequestBuilder, **around: Any) -> Command:
+        return LookingCommand(kind, build, transaction_handler(kind), settings, **around)
+
     return CommandPool(
         GATEWAY_ID,
         {
-            "authorize": Command(
-                auth, _new_payment(settings, AUTH_ONLY), transaction_handler(auth)
+            "authorize": command(
+                auth, _new_payment(settings, AUTH_ONLY, "authorize"), resolve=resolve_duplicate
             ),
-            "sale": Command(
-                capture, _new_payment(settings, AUTH_CAPTURE), transaction_handler(capture)
+            "sale": command(
+                capture, _new_payment(settings, AUTH_CAPTURE, "sale"), resolve=resolve_duplicate
             ),
-            "capture": Command(capture, _capture(settings), transaction_handler(capture)),
-            "void": Command(
-                TransactionKind.VOID, _void(settings), transaction_handler(TransactionKind.VOID)
-            ),
-            "refund": Command(
-                TransactionKind.REFUND,
-                _refund(settings),
-                transaction_handler(TransactionKind.REFUND),
+            "capture": command(capture, _capture(settings), resolve=resolve_capture),
+            "void": command(void, _void(settings), prepare=checked_void),
+            "refund": command(
+                refund, _refund(settings), prepare=with_card_last4, resolve=resolve_duplicate
             ),
         },
     )

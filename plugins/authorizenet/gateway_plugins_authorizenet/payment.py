@@ -9,7 +9,13 @@ Payment input (``PaymentData.token``):
   ``data["expiration_date"]`` (``YYYY-MM``) is then required and
   ``data["card_code"]`` optional.
 
-Error messages here never repeat the token or card data.
+What Authorize.Net's XSD would refuse (``E00003``, whose message repeats the
+value: a card number or card code must never get that far) is refused here
+first: a card number of more than 16 digits, an expiry that is not 4 to 7
+characters, a card code that is not 3 or 4 digits. Identifiers are fitted, never
+cut (``identifiers``); names and address text are cut to their lengths; a phone
+number too long for ``phoneNumber`` is left out. Error messages here never
+repeat the token or card data.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ from typing import Any
 
 from gateway_plugins import AddressData, PaymentData
 
-from .wire import cut, element
+from .identifiers import fit_identifier, invoice_number
+from .wire import MAX_LENGTHS, cut, element
 
 DEFAULT_DATA_DESCRIPTOR = "COMMON.ACCEPT.INAPP.PAYMENT"
 _CARD_NUMBER = re.compile(r"[0-9]{13,19}")
+_CARD_CODE = re.compile(r"[0-9]{3,4}")
 _TRANS_ID = re.compile(r"[0-9]{1,20}")
 _LAST4 = re.compile(r"[0-9]{4}")
 
@@ -39,21 +47,50 @@ def payment_element(payment: PaymentData) -> dict[str, Any]:
         raise ValueError("token is required: Accept.js opaque data (dataValue), or a card number")
     data = payment.data
     if is_card_number(token):
-        expiry = data.get("expiration_date")
-        if not isinstance(expiry, str) or not expiry.strip():
-            raise ValueError(
-                "data.expiration_date is required (YYYY-MM) when the token is a card number"
-            )
-        code = data.get("card_code")
-        if code is not None and not isinstance(code, str):
-            raise ValueError("data.card_code must be a string of 3 or 4 digits")
-        card = element("creditCard", cardNumber=token, expirationDate=expiry.strip(), cardCode=code)
+        card = element(
+            "creditCard",
+            cardNumber=_card_number(token),
+            expirationDate=_expiration_date(data.get("expiration_date")),
+            cardCode=_card_code(data.get("card_code")),
+        )
         return element("payment", creditCard=card)
     descriptor = data.get("data_descriptor", DEFAULT_DATA_DESCRIPTOR)
     if not isinstance(descriptor, str) or not descriptor.strip():
         raise ValueError("data.data_descriptor must be a non-empty string")
     opaque = element("opaqueData", dataDescriptor=descriptor.strip(), dataValue=token)
     return element("payment", opaqueData=opaque)
+
+
+def _card_number(token: str) -> str:
+    if len(token) > MAX_LENGTHS["cardNumber"]:
+        raise ValueError(
+            "token: Authorize.Net takes card numbers of at most 16 digits "
+            f"(this one has {len(token)})"
+        )
+    return token
+
+
+def _expiration_date(expiry: object) -> str:
+    # The format (YYYY-MM, MMYY, MM/YY …) is Authorize.Net's to judge (reason 7);
+    # only a length its XSD refuses outright is refused here.
+    if not isinstance(expiry, str) or not expiry.strip():
+        raise ValueError(
+            "data.expiration_date is required (YYYY-MM) when the token is a card number"
+        )
+    expiry = expiry.strip()
+    if not 4 <= len(expiry) <= MAX_LENGTHS["expirationDate"]:
+        raise ValueError(
+            "data.expiration_date must be YYYY-MM (Authorize.Net takes 4 to 7 characters)"
+        )
+    return expiry
+
+
+def _card_code(code: object) -> str | None:
+    if code is None:
+        return None
+    if not isinstance(code, str) or not _CARD_CODE.fullmatch(code):
+        raise ValueError("data.card_code must be a string of 3 or 4 digits")
+    return code
 
 
 def refund_payment_element(last4: str) -> dict[str, Any]:
@@ -82,36 +119,40 @@ def referenced_transaction(payment: PaymentData) -> str:
     return reference
 
 
-def reference_id(payment: PaymentData) -> str | None:
-    """``refId``, echoed in the reply: the start of the idempotency key, to match logs."""
-    return cut(payment.idempotency_key, "refId")
+def reference_id(payment: PaymentData) -> str:
+    """``refId``, echoed in the reply: the idempotency key, fitted to 20 characters."""
+    return fit_identifier(payment.idempotency_key, MAX_LENGTHS["refId"])
 
 
 def order_element(payment: PaymentData) -> dict[str, Any] | None:
-    """``order``: the order id as the invoice number (cut to 20), in full in the description."""
+    """``order``: the order id as the invoice number (fitted to 20), whole in the description.
+
+    ``PaymentData`` keeps an ``order_id`` to 255 characters, the description's length.
+    """
     if not payment.order_id:
         return None
     return element(
         "order",
-        invoiceNumber=cut(payment.order_id, "invoiceNumber"),
-        description=cut(f"Order {payment.order_id}", "description"),
+        invoiceNumber=invoice_number(payment.order_id),
+        description=payment.order_id,
     )
 
 
 def customer_element(payment: PaymentData) -> dict[str, Any] | None:
-    """``customer``: id (only when it fits the 20 characters: a cut id could name
-    another customer) and email."""
+    """``customer``: the id (fitted to 20 characters) and the e-mail address (which
+    ``PaymentData`` keeps to 254 characters, within the API's 255)."""
     customer_id = payment.customer_id
-    if customer_id is not None and len(customer_id) > 20:
-        customer_id = None
-    email = cut(payment.customer_email, "email")
+    if customer_id is not None:
+        customer_id = fit_identifier(customer_id, MAX_LENGTHS["customerId"])
+    email = payment.customer_email or None
     if customer_id is None and email is None:
         return None
     return element("customer", id=customer_id, email=email)
 
 
 def address_element(kind: str, address: AddressData | None) -> dict[str, Any] | None:
-    """``billTo`` or ``shipTo`` from an address, each field cut to the XSD length."""
+    """``billTo`` or ``shipTo`` from an address, names and address text cut to the XSD
+    lengths (a shortened street still serves AVS, which reads its number and the ZIP)."""
     if address is None:
         return None
     street = " ".join(
@@ -128,10 +169,16 @@ def address_element(kind: str, address: AddressData | None) -> dict[str, Any] | 
         "country": cut(address.country, "country"),
     }
     if kind == "billTo":
-        fields["phoneNumber"] = cut(address.phone, "phoneNumber")
+        fields["phoneNumber"] = _phone(address.phone)
     if all(value is None for value in fields.values()):
         return None
     return element(kind, **fields)
+
+
+def _phone(phone: str | None) -> str | None:
+    # A phone number cut short is someone else's number: one that does not fit is left out.
+    phone = (phone or "").strip()
+    return phone if 0 < len(phone) <= MAX_LENGTHS["phoneNumber"] else None
 
 
 def settings_element(duplicate_window: int) -> dict[str, Any]:

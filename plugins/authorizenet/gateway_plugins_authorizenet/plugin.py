@@ -9,9 +9,7 @@ from gateway_plugins import (
     Capability,
     GatewayConfig,
     GatewayInfo,
-    GatewayResponse,
     NotificationResult,
-    PaymentData,
     hookimpl,
 )
 from gateway_plugins.http import CommandHooks, Connection, ConnectionSlot, HttpClient
@@ -19,7 +17,6 @@ from gateway_plugins.http import CommandHooks, Connection, ConnectionSlot, HttpC
 from . import notifications
 from .commands import GATEWAY_ID, command_pool
 from .errors import ERROR_MAP
-from .refunds import with_card_last4
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -32,8 +29,11 @@ DEFAULT_CONFIG = GatewayConfig(
     supported_currencies=("USD",),
 )
 
-#: No ``idempotency`` (Authorize.Net has no idempotency key; the duplicate window
-#: is no substitute), no ``three_d_secure`` (no redirect flow in this API), no
+#: No ``idempotency``: Authorize.Net has no idempotency key. Its duplicate window
+#: answers a retry of the same PaymentData with the first answer (``duplicates``),
+#: but only for up to 8 hours (120 s by default), and an Accept.js nonce is used
+#: once, so a retry cannot be promised the first answer (see the README,
+#: "Duplicate window"). No ``three_d_secure`` (no redirect flow in this API), no
 #: ``client_token`` (Accept.js's publicClientKey is per account, not per call),
 #: no ``multiple_captures`` (a priorAuthCapture settles the authorization once).
 CAPABILITIES = frozenset(
@@ -59,7 +59,7 @@ class AuthorizeNetGatewayPlugin(CommandHooks):
     """
 
     # authorize, capture, refund, void and process_payment come from CommandHooks:
-    # each runs the command of the same name in commands.py (refund is our own, below).
+    # each runs the command of the same name in commands.py.
 
     def __init__(self) -> None:
         self.slot: ConnectionSlot[Settings] = ConnectionSlot("Authorize.Net")
@@ -93,16 +93,6 @@ class AuthorizeNetGatewayPlugin(CommandHooks):
             name=GATEWAY_ID,
         )
         self.slot.replace(Connection(config, client, command_pool(settings), settings))
-
-    @hookimpl
-    def refund(
-        self, payment_information: PaymentData, previous_value: GatewayResponse | None
-    ) -> GatewayResponse:
-        connection = self.slot.get()
-        payment = with_card_last4(payment_information, connection.client, connection.settings)
-        if isinstance(payment, GatewayResponse):
-            return payment  # the card lookup failed; nothing was refunded
-        return connection.execute("refund", payment)
 
     @hookimpl
     def handle_notification(self, headers: Mapping[str, str], body: bytes) -> NotificationResult:

@@ -16,7 +16,6 @@ The lookup is a read: when it fails no money moved, so the answer is a
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from gateway_plugins import (
@@ -27,23 +26,14 @@ from gateway_plugins import (
     RetryAdvice,
     TransactionKind,
 )
-from gateway_plugins.http import HttpClient, MalformedReply, TransportError
 
-from .commands import envelope
-from .errors import normalize
+from .lookup import LOOKUP_FAILED, Lookup, LookupFailed
 from .payment import card_last4, referenced_transaction
-from .replies import first_message, safe_subset
-from .settings import Settings
-from .wire import read_body
 
-#: ``psp_error_code`` of a refund that could not look up the card's last four digits.
-LOOKUP_FAILED = "transaction_lookup_failed"
 _MASKED = re.compile(r"X*([0-9]{4})")
 
 
-def with_card_last4(
-    payment: PaymentData, client: HttpClient, settings: Settings
-) -> PaymentData | GatewayResponse:
+def with_card_last4(payment: PaymentData, lookup: Lookup) -> PaymentData | GatewayResponse:
     """``payment`` with ``data["card_last4"]`` filled in, or the failed refund response.
 
     A payment the refund command will refuse anyway (no or a malformed
@@ -56,28 +46,26 @@ def with_card_last4(
         reference = referenced_transaction(payment)
     except ValueError:
         return payment
-    lookup = envelope("getTransactionDetailsRequest", settings, payment, transId=reference)
-    request = replace(lookup, read_only=True)  # a lookup: resending it cannot charge
     try:
-        body = read_body(client.send(request))
-    except (TransportError, MalformedReply) as exc:
-        return _failed(payment, f"looking up the card of transaction {reference}: {exc}")
-    transaction = body.get("transaction")
-    if not isinstance(transaction, dict):
-        code, text = first_message(body)
+        transaction = lookup.details(reference)
+    except LookupFailed as failed:
         return GatewayResponse.failure(
             payment,
             TransactionKind.REFUND,
-            normalize(code, text),
+            failed.error,
             psp_reference=reference,
-            raw_response=safe_subset(body, None),
+            raw_response=failed.raw_response,
         )
     last4 = _last4_of(transaction)
     if last4 is None:
-        return _failed(
-            payment,
-            f"transaction {reference} was not paid by card, so it cannot be refunded to one",
+        error = NormalizedError(
+            ErrorCode.PROCESSING_ERROR,
             RetryAdvice.DO_NOT_RETRY,
+            LOOKUP_FAILED,
+            f"transaction {reference} was not paid by card, so it cannot be refunded to one",
+        )
+        return GatewayResponse.failure(
+            payment, TransactionKind.REFUND, error, psp_reference=reference
         )
     return payment.model_copy(update={"data": {**payment.data, "card_last4": last4}})
 
@@ -88,10 +76,4 @@ def _last4_of(transaction: dict[str, Any]) -> str | None:
     return match.group(1) if match else None
 
 
-def _failed(
-    payment: PaymentData, message: str, retry: RetryAdvice = RetryAdvice.RETRY_LATER
-) -> GatewayResponse:
-    error = NormalizedError(ErrorCode.PROCESSING_ERROR, retry, LOOKUP_FAILED, message)
-    return GatewayResponse.failure(
-        payment, TransactionKind.REFUND, error, psp_reference=payment.psp_reference
-    )
+__all__ = ["LOOKUP_FAILED", "with_card_last4"]

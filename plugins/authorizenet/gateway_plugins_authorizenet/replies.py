@@ -45,7 +45,11 @@ RESPONSE_CODES: Mapping[str, Outcome] = {
 _KEPT = ("responseCode", "authCode", "avsResultCode", "cvvResultCode", "cavvResultCode",
          "transId", "refTransID", "accountType")  # fmt: skip
 _MASKED = re.compile(r"X+[0-9]{4}")
-_EXPIRY = re.compile(r"([0-9]{4})-([0-9]{2})")
+#: The expiry forms Authorize.Net takes: ``YYYY-MM``, ``MMYY``, ``MM/YY``, ``MM-YYYY`` …
+_EXPIRY = (
+    re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})"),
+    re.compile(r"(?P<month>[0-9]{2})[/-]?(?P<year>[0-9]{2}|[0-9]{4})"),
+)
 
 ReplyHandler = Callable[[HttpReply, PaymentData], GatewayResponse]
 
@@ -117,7 +121,7 @@ def _success(
         # The host keeps addressing the original transaction: a capture, void or
         # refund names it in psp_reference; a new payment is its own reference.
         psp_reference=payment.psp_reference or trans_id,
-        card_info=_card_info(response, payment),
+        card_info=card_info(response, payment),
         raw_response=safe_subset(body, response),
     )
 
@@ -139,8 +143,8 @@ def _failure(
     )
     trans_id = _trans_id(response)
     # A duplicate whose request carried a duplicate window names the original
-    # transaction: an earlier identical request went through (a retry after a lost
-    # reply, a double click). The host must look at that transaction, not pay again.
+    # transaction: an earlier send of this very request reached Authorize.Net (a
+    # retry after a lost reply). ``duplicates`` answers it with the original's outcome.
     duplicate_of = trans_id if error.psp_code in DUPLICATE_REASONS else ""
     return GatewayResponse.failure(
         payment,
@@ -153,20 +157,28 @@ def _failure(
     )
 
 
-def _card_info(response: Mapping[str, Any], payment: PaymentData) -> CreditCardInfo | None:
-    # Only a card-number payment tells us the expiry; Accept.js keeps it in the browser.
+def card_info(response: Mapping[str, Any], payment: PaymentData) -> CreditCardInfo | None:
+    """What the reply (``accountNumber`` ``XXXX1111``, ``accountType``) and the payment
+    tell of the card; ``None`` unless the expiry is known.
+
+    ``CreditCardInfo`` needs the expiry, which no reply carries: only a payment by
+    card number gives it (``data["expiration_date"]``). Accept.js keeps it in the
+    browser, so an Accept.js payment has no ``card_info`` (its last four digits and
+    brand are in ``raw_response``).
+    """
     account = str(response.get("accountNumber") or "")
-    expiry = _EXPIRY.fullmatch(str(payment.data.get("expiration_date") or "").strip())
-    if not (_MASKED.fullmatch(account) and expiry and is_card_number(payment.token)):
+    if not (_MASKED.fullmatch(account) and is_card_number(payment.token)):
         return None
-    month = int(expiry.group(2))
-    if not 1 <= month <= 12:
+    given = str(payment.data.get("expiration_date") or "").strip()
+    expiry = next((m for pattern in _EXPIRY if (m := pattern.fullmatch(given))), None)
+    if expiry is None or not 1 <= int(expiry["month"]) <= 12:
         return None
+    year = int(expiry["year"]) + (2000 if len(expiry["year"]) == 2 else 0)
     brand = response.get("accountType")
     return CreditCardInfo(
         last_4=account[-4:],
-        exp_year=int(expiry.group(1)),
-        exp_month=month,
+        exp_year=year,
+        exp_month=int(expiry["month"]),
         brand=str(brand) if brand else None,
     )
 

@@ -76,6 +76,9 @@ class Settings:
             raise ValueError("connection_params.api_login_id is at most 25 characters")
         if "transaction_key" not in params or not config.secret_text("transaction_key").strip():
             raise ValueError("connection_params.transaction_key is required (the Transaction Key)")
+        if len(config.secret_text("transaction_key").strip()) > 16:
+            # The XSD's limit; Authorize.Net's keys have 16 characters.
+            raise ValueError("connection_params.transaction_key is at most 16 characters")
         signature = params.get("signature_key")
         return cls(
             api_login_id=login.strip(),

@@ -9,11 +9,12 @@ invalid child element …"), so every object we send is built by
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from gateway_plugins.http import HttpReply, MalformedReply
+from gateway_plugins.http import HttpReply, HttpRequest, MalformedReply
 from gateway_plugins.money import MinorUnits
 
 #: Where the API lives below a host, and the two hosts.
@@ -62,11 +63,15 @@ SEQUENCES: Mapping[str, tuple[str, ...]] = {
     "setting": ("settingName", "settingValue"),
 }  # fmt: skip
 
-#: XSD ``maxLength`` of the free-text fields we fill from host data.
+#: XSD ``maxLength`` of the text fields we fill from host data (AnetApiSchema.xsd;
+#: ``poNumber`` from the API reference: the XSD leaves it open). A longer value is
+#: refused by the API with ``E00003``; see ``identifiers`` and ``payment`` for what
+#: the plugin does about each.
 MAX_LENGTHS: Mapping[str, int] = {
     "refId": 20,
     "invoiceNumber": 20,
     "description": 255,
+    "poNumber": 25,
     "customerId": 20,
     "email": 255,
     "firstName": 50,
@@ -78,11 +83,25 @@ MAX_LENGTHS: Mapping[str, int] = {
     "zip": 20,
     "country": 60,
     "phoneNumber": 25,
+    "cardNumber": 16,
+    "expirationDate": 7,
 }
 
 #: Authorize.Net takes amounts in major units with the ISO 4217 exponent; it has
 #: no documented deviation (psp-reference §7.2), so the table is empty.
 AUTHORIZENET_UNITS = MinorUnits()
+
+
+def envelope(
+    root: str, authentication: Mapping[str, str], ref_id: str | None, **children: Any
+) -> HttpRequest:
+    """One API call: ``{root: {merchantAuthentication, refId, …}}``, POSTed to the endpoint.
+
+    No idempotency key: Authorize.Net has none, so the client never resends a
+    request that may have arrived (see the README, "Duplicate window").
+    """
+    body = element(root, merchantAuthentication=dict(authentication), refId=ref_id, **children)
+    return HttpRequest("POST", "", json={root: body})
 
 
 def element(name: str, **children: Any) -> dict[str, Any]:
@@ -112,8 +131,9 @@ def format_amount(amount: Decimal, currency: str) -> str:
 def cut(text: str | None, limit_of: str) -> str | None:
     """``text`` stripped and cut to the XSD length of field ``limit_of``; ``None`` if empty.
 
-    Used for address and reference text only, where a shortened value still
-    serves its purpose (AVS reads the street number and ZIP); never for money.
+    Used for names and address text only, where a shortened value still serves
+    its purpose (AVS reads the street number and ZIP); never for an identifier
+    (see ``identifiers``), a phone number or money.
     """
     if text is None:
         return None
@@ -134,7 +154,11 @@ def read_body(reply: HttpReply) -> dict[str, Any]:
             f"HTTP {reply.status} from Authorize.Net, whose API answers 200 to every "
             "request it processed"
         )
-    body = reply.json(encoding="utf-8-sig")
+    try:
+        # Amounts (``authAmount`` of transaction details) are JSON numbers: read exactly.
+        body = json.loads(reply.body.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MalformedReply(f"HTTP {reply.status} reply is not JSON: {exc}") from None
     if not isinstance(body, dict) or not isinstance(body.get("messages"), dict):
         raise MalformedReply("the reply has no 'messages' element")
     return body

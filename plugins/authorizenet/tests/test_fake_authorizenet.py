@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -237,6 +237,50 @@ def test_unknown_repeated_and_missing_elements_are_E00003(client: Client) -> Non
     assert api_code(client.transaction(body)) == "E00003"
 
 
+def _card(**fields: str) -> Body:
+    return {"card": {"cardNumber": SANDBOX_CARDS["visa"], "expirationDate": FUTURE, **fields}}
+
+
+#: Elements the XSD limits, as ``client.pay`` arguments holding a value of ``n`` characters.
+LIMITED: list[tuple[str, int, Callable[[int], Body]]] = [
+    ("invoiceNumber", 20, lambda n: {"order": {"invoiceNumber": "i" * n}}),
+    ("description", 255, lambda n: {"order": {"description": "d" * n}}),
+    ("poNumber", 25, lambda n: {"poNumber": "p" * n}),
+    ("id", 20, lambda n: {"customer": {"id": "c" * n}}),
+    ("email", 255, lambda n: {"customer": {"email": "e" * n}}),
+    ("firstName", 50, lambda n: {"billTo": {"firstName": "f" * n}}),
+    ("address", 60, lambda n: {"billTo": {"address": "1" + "a" * (n - 1)}}),
+    ("state", 40, lambda n: {"billTo": {"state": "s" * n}}),
+    ("zip", 20, lambda n: {"billTo": {"zip": "9" * n}}),
+    ("phoneNumber", 25, lambda n: {"billTo": {"phoneNumber": "5" * n}}),
+    ("city", 40, lambda n: {"shipTo": {"city": "c" * n}}),
+    ("cardNumber", 16, lambda n: _card(cardNumber="4" * n)),
+    ("expirationDate", 7, lambda n: _card(expirationDate=FUTURE + "-31"[: n - 7])),
+    ("cardCode", 4, lambda n: _card(cardCode="9" * n)),
+]
+
+
+@pytest.mark.parametrize(("element", "limit", "given"), LIMITED, ids=[e for e, _, _ in LIMITED])
+def test_a_value_over_its_xsd_length_is_E00003(
+    client: Client, element: str, limit: int, given: Callable[[int], Body]
+) -> None:
+    at_limit = client.pay(**given(limit))
+    over = client.pay(**given(limit + 1))
+
+    assert "transactionResponse" in at_limit  # became a transaction (approved or not)
+    assert api_code(over) == "E00003"
+    text = over["messages"]["message"][0]["text"]
+    assert f"AnetApiSchema.xsd:{element}' element is invalid" in text
+    assert "greater than the MaxLength value" in text
+
+
+def test_a_ref_id_over_20_characters_and_a_short_card_code_are_E00003(client: Client) -> None:
+    request: Body = {"transactionType": "authOnlyTransaction", "amount": "1.00"}
+    assert api_code(client.transaction(request, ref_id="r" * 21)) == "E00003"
+    short = client.pay(**_card(cardCode="12"))
+    assert "less than the MinLength value" in short["messages"]["message"][0]["text"]
+
+
 def test_an_unknown_method_or_unparsable_body_is_refused(client: Client) -> None:
     assert api_code(client.post({"chargeCardRequest": {}})) == "E00004"
     assert api_code(reply_of(client.post_raw(b"{not json"))) == "E00003"
@@ -292,7 +336,7 @@ def test_an_unknown_nonce_or_descriptor_is_E00114(client: Client) -> None:
         ({"cardNumber": SANDBOX_CARDS["visa"], "expirationDate": "soon"}, "7"),
         ({"cardNumber": SANDBOX_CARDS["visa"], "expirationDate": "2020-01"}, "8"),
         ({"cardNumber": SANDBOX_CARDS["visa"], "expirationDate": "0120"}, "8"),
-        ({"cardNumber": SANDBOX_CARDS["visa"], "expirationDate": FUTURE, "cardCode": "12"}, "78"),
+        ({"cardNumber": SANDBOX_CARDS["visa"], "expirationDate": FUTURE, "cardCode": "1234"}, "78"),
         ({"cardNumber": SANDBOX_CARDS["amex"], "expirationDate": FUTURE, "cardCode": "123"}, "78"),
     ],
 )
@@ -564,6 +608,24 @@ def test_a_different_invoice_or_amount_is_no_duplicate(client: Client) -> None:
     assert outcome(client.pay(window=0, order={"invoiceNumber": "A-1"})) == ("1", "1")
 
 
+def test_the_po_number_is_compared(client: Client) -> None:
+    client.pay(window=120, poNumber="attempt-1")
+    assert outcome(client.pay(window=120, poNumber="attempt-2")) == ("1", "1")
+    assert outcome(client.pay(window=120, poNumber="attempt-1")) == ("3", "11")
+
+
+def test_a_repeated_refund_is_a_duplicate_before_anything_else(client: Client) -> None:
+    trans_id = authorized(client, kind="authCaptureTransaction")
+    first = client.refund(trans_id, "10.00", window=120)["transactionResponse"]
+
+    # Nothing is left to refund (55), but the repeat is answered as a duplicate first.
+    again = client.refund(trans_id, "10.00", window=120)
+
+    assert outcome(again) == ("3", "11")
+    assert again["transactionResponse"]["transId"] == first["transId"]
+    assert client.fake.ledger.refunded(trans_id) == Decimal("10.00")
+
+
 # -- faults and webhooks ---------------------------------------------------------------------
 
 
@@ -599,6 +661,40 @@ def test_a_slow_reply_times_out_after_processing(client: Client) -> None:
         client.pay(kind="authCaptureTransaction", timeout=0.2)
 
     assert len(client.fake.ledger.charges()) == 1
+
+
+def test_a_fault_can_target_one_kind_of_call(client: Client) -> None:
+    trans_id = authorized(client)
+    client.fake.inject_for("voidTransaction", Fault.DROP_AFTER_PROCESSING)
+
+    assert (
+        client.details(trans_id)["transaction"]["transactionStatus"] == "authorizedPendingCapture"
+    )
+    with pytest.raises(requests.ConnectionError):
+        client.follow_up("voidTransaction", trans_id)
+
+    assert client.fake.transaction(trans_id).status == "voided"  # processed, reply lost
+    assert [r.fault for r in client.fake.requests] == [None, None, Fault.DROP_AFTER_PROCESSING]
+    assert outcome(client.follow_up("voidTransaction", trans_id)) == ("3", "310")  # once only
+
+
+def test_a_fault_for_a_call_may_come_instead_of_processing(client: Client) -> None:
+    trans_id = authorized(client)
+    client.fake.inject_for("getTransactionDetailsRequest", Fault.STATUS_503, times=2)
+
+    assert [client.post_raw(json.dumps({"getTransactionDetailsRequest": {
+        "merchantAuthentication": client.auth(), "transId": trans_id}})).status_code
+        for _ in range(3)] == [503, 503, 200]  # fmt: skip
+    with pytest.raises(ValueError, match="SLOW"):
+        client.fake.inject_for("voidTransaction", Fault.SLOW)
+
+
+def test_without_the_transaction_details_api_lookups_are_E00011() -> None:
+    with FakeAuthorizeNet(transaction_details_api=False) as fake, requests.Session() as session:
+        client = Client(fake, session)
+        trans_id = authorized(client)
+
+        assert api_code(client.details(trans_id)) == "E00011"
 
 
 def test_webhooks_are_signed_with_the_signature_key(client: Client) -> None:

@@ -4,7 +4,7 @@ from gateway_plugins import ErrorCode, ErrorMap, ErrorMapping, RetryAdvice
 
 ERROR_MAP = ErrorMap(
     {
-        # Card refusals (raised by the magic tokens).
+        # Card refusals (raised by the magic tokens; card_declined also at capture).
         "card_declined": ErrorCode.DECLINED,
         "insufficient_funds": ErrorCode.DECLINED,
         "expired_card": ErrorCode.EXPIRED,
@@ -25,6 +25,8 @@ ERROR_MAP = ErrorMap(
         "amount_too_large": ErrorMapping(ErrorCode.PROCESSING_ERROR, RetryAdvice.DO_NOT_RETRY),
         "currency_mismatch": ErrorMapping(ErrorCode.PROCESSING_ERROR, RetryAdvice.DO_NOT_RETRY),
         "unexpected_state": ErrorMapping(ErrorCode.PROCESSING_ERROR, RetryAdvice.DO_NOT_RETRY),
+        # A void of another amount than authorized: a void releases the whole authorization.
+        "amount_mismatch": ErrorMapping(ErrorCode.PROCESSING_ERROR, RetryAdvice.DO_NOT_RETRY),
         "idempotency_key_reused": ErrorMapping(
             ErrorCode.PROCESSING_ERROR, RetryAdvice.DO_NOT_RETRY
         ),

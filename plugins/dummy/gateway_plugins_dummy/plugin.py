@@ -2,13 +2,14 @@
 
 Modelled on Saleor's Dummy and Dummy Credit Card gateways, and stricter: every
 operation acts on the authorization it names, the outcome of an authorization
-follows its token (see :mod:`.tokens`), 3-D Secure is simulated, and a repeated
-idempotency key replays the first reply instead of charging twice.
+follows its token (see :mod:`.tokens`), 3-D Secure is simulated, and a retry
+replays the first reply instead of charging twice (see :mod:`.replies`). It
+remembers its last ``connection_params.max_records`` authorizations and replies
+(see :mod:`.bounded`).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -17,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from gateway_plugins import (
     ActionKind,
     Capability,
-    CreditCardInfo,
     CustomerAction,
     GatewayConfig,
     GatewayInfo,
@@ -30,12 +30,15 @@ from gateway_plugins import (
     hookimpl,
 )
 from gateway_plugins.contract import FAILURE_KINDS
-from gateway_plugins.money import ISO_MINOR_UNITS
+from gateway_plugins.idempotency import operation_key
 
 from . import tokens, webhooks
+from .answers import card_info, raw_reply
+from .bounded import max_records
 from .errors import ERROR_MAP
 from .ledger import Authorization, Ledger, LedgerError
-from .tokens import THREE_D_SECURE_FAILED, outcome
+from .replies import KeyReused, Replies
+from .tokens import outcome
 
 if TYPE_CHECKING:
     from gateway_plugins.conformance import ConformanceInputs
@@ -52,15 +55,16 @@ CAPABILITIES = frozenset(Capability)  # the dummy can do everything the contract
 
 
 class DummyGatewayPlugin:
-    """A gateway plugin with its own in-memory PSP (one ledger per instance)."""
+    """A gateway plugin with its own in-memory PSP (one ledger per instance).
+
+    ``ledger`` holds the authorizations, ``replies`` the first reply to each
+    request; each keeps the last ``connection_params.max_records`` (10000 by default).
+    """
 
     def __init__(self) -> None:
         self.config = DEFAULT_CONFIG
         self.ledger = Ledger()
-        # Replies by idempotency key. The lock spans check-and-charge, so two
-        # concurrent calls with one key cannot both charge.
-        self._replies: dict[str, tuple[tuple[Any, ...], GatewayResponse]] = {}
-        self._idempotency_lock = threading.Lock()
+        self.replies = Replies()
 
     # -- Describing and configuring ------------------------------------------
 
@@ -76,12 +80,17 @@ class DummyGatewayPlugin:
 
     @hookimpl
     def configure_gateway(self, config: GatewayConfig) -> None:
+        limit = max_records(config)  # refuses a bad bound before anything changes
         self.config = config
+        # Resized, not replaced: a new configuration keeps the payments the PSP knows.
+        self.ledger.resize(limit)
+        self.replies.resize(limit)
 
     def conformance_inputs(self) -> ConformanceInputs:
         """The conformance kit's inputs: this gateway's magic tokens (see :mod:`.tokens`)."""
         from gateway_plugins.conformance import (
             ConformanceInputs,
+            CustomerActionInput,
             DeclineInput,
             ThreeDSecureInput,
         )
@@ -97,6 +106,11 @@ class DummyGatewayPlugin:
                 code: DeclineInput(token, tokens.TOKENS[token].psp_code)
                 for code, token in tokens.DECLINE_TOKENS.items()
             },
+            redirect=CustomerActionInput(
+                tokens.REDIRECT,
+                confirm_data=tokens.REDIRECT_PAID,
+                failed_data=tokens.REDIRECT_FAILED,
+            ),
             three_d_secure=ThreeDSecureInput(
                 tokens.THREE_D_SECURE, failed_data=tokens.THREE_D_SECURE_FAILED
             ),
@@ -128,8 +142,10 @@ class DummyGatewayPlugin:
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
         def refund(payment: PaymentData) -> GatewayResponse:
-            record = self.ledger.refund(payment.psp_reference, payment.amount, payment.currency)
-            return self._success(payment, TransactionKind.REFUND, record)
+            record, refund_id = self.ledger.refund(
+                payment.psp_reference, payment.amount, payment.currency
+            )
+            return self._success(payment, TransactionKind.REFUND, record, refund_id)
 
         return self._once("refund", payment_information, refund)
 
@@ -138,8 +154,10 @@ class DummyGatewayPlugin:
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
         def void(payment: PaymentData) -> GatewayResponse:
-            record = self.ledger.void(payment.psp_reference, payment.currency)
-            return self._success(payment, TransactionKind.VOID, record)
+            record = self.ledger.void(payment.psp_reference, payment.amount, payment.currency)
+            # The whole authorization was released: report its amount, as authorized.
+            voided = payment.model_copy(update={"amount": record.amount})
+            return self._success(voided, TransactionKind.VOID, record)
 
         return self._once("void", payment_information, void)
 
@@ -164,18 +182,22 @@ class DummyGatewayPlugin:
         self, payment_information: PaymentData, previous_value: GatewayResponse | None
     ) -> GatewayResponse:
         def confirm(payment: PaymentData) -> GatewayResponse:
-            failed = (
-                payment.data.get("three_d_secure_result")
-                == (THREE_D_SECURE_FAILED["three_d_secure_result"])
-            )
+            result = payment.data.get("redirect_result", payment.data.get("three_d_secure_result"))
+            if result is None and self.ledger.get(payment.psp_reference).redirect:
+                # The shopper has not come back from the hosted page: nothing is known yet.
+                record = self.ledger.get(payment.psp_reference)
+                return self._success(payment, TransactionKind.PENDING, record)
+            failed = result == "failed"
             capture = self.config.auto_capture
             record = self.ledger.confirm(
                 payment.psp_reference, payment.amount, payment.currency,
                 authenticated=not failed, capture=capture,
             )  # fmt: skip
             if failed:
-                return self._failure(payment, TransactionKind.AUTH, "authentication_failed",
-                                     "3-D Secure authentication failed", record)  # fmt: skip
+                why = "the shopper did not complete the payment"
+                return self._failure(
+                    payment, TransactionKind.AUTH, "authentication_failed", why, record
+                )
             kind = TransactionKind.CAPTURE if capture else TransactionKind.AUTH
             return self._success(payment, kind, record)
 
@@ -191,28 +213,35 @@ class DummyGatewayPlugin:
 
     def _authorize(self, payment: PaymentData) -> GatewayResponse:
         token = outcome(payment.token)
-        status = "requires_action" if token.three_d_secure else "authorized"
+        status = "requires_action" if token.three_d_secure or token.redirect else "authorized"
         if token.error_code is not None:
             status = "declined"
-        record = self.ledger.open(payment.amount, payment.currency, status)
+        record = self.ledger.open(
+            payment.amount, payment.currency, status,
+            card=card_info(payment.token), declines_capture=token.declines_capture,
+            redirect=token.redirect,
+        )  # fmt: skip
         if token.error_code is not None:
             assert token.psp_code is not None
             return self._failure(
                 payment, TransactionKind.AUTH, token.psp_code, token.description, record,
                 refused=True,
             )  # fmt: skip
-        card = _card_info(payment.token)
-        if token.three_d_secure:
+        if token.three_d_secure or token.redirect:
+            kind, page = (
+                (ActionKind.THREE_D_SECURE, "3ds") if token.three_d_secure
+                else (ActionKind.REDIRECT, "checkout")
+            )  # fmt: skip
             return self._success(
                 payment, TransactionKind.ACTION_TO_CONFIRM, record,
-                action_required=True, card_info=card,
+                action_required=True,
                 action_required_data=CustomerAction(
-                    kind=ActionKind.THREE_D_SECURE,
+                    kind=kind,
                     psp_reference=record.psp_reference,
-                    url=f"https://dummy.invalid/3ds/{record.psp_reference}",
+                    url=f"https://dummy.invalid/{page}/{record.psp_reference}",
                 ),
             )  # fmt: skip
-        return self._success(payment, TransactionKind.AUTH, record, card_info=card)
+        return self._success(payment, TransactionKind.AUTH, record)
 
     def _capture(self, payment: PaymentData) -> GatewayResponse:
         record = self.ledger.capture(payment.psp_reference, payment.amount, payment.currency)
@@ -224,34 +253,46 @@ class DummyGatewayPlugin:
         payment: PaymentData,
         run: Callable[[PaymentData], GatewayResponse],
     ) -> GatewayResponse:
-        """Run ``operation`` once per idempotency key; a repeat replays the first reply."""
-        fingerprint = (operation, payment.amount, payment.currency, payment.token,
-                       payment.psp_reference)  # fmt: skip
-        with self._idempotency_lock:
-            seen = self._replies.get(payment.idempotency_key)
-            if seen is not None:
-                if seen[0] != fingerprint:
-                    return self._failure(
-                        payment, FAILURE_KINDS[operation], "idempotency_key_reused",
-                        "the idempotency key was used for a different request",
-                    )  # fmt: skip
-                return seen[1]
+        """Run ``operation`` once per request; a retry replays the first reply.
+
+        A request is known by :func:`operation_key`, as a real PSP knows it by the
+        key the plugin sends: so a capture copied from the authorization's
+        ``PaymentData`` is a request of its own.
+        """
+        kind = FAILURE_KINDS[operation]
+
+        def attempt() -> GatewayResponse:
             try:
-                response = run(payment)
+                return run(payment)
             except LedgerError as exc:
-                response = self._failure(payment, FAILURE_KINDS[operation], exc.code, exc.message)
-            self._replies[payment.idempotency_key] = (fingerprint, response)
-            return response
+                return self._failure(payment, kind, exc.code, exc.message, exc.record)
+
+        try:
+            return self.replies.once(operation_key(payment, operation), payment, attempt)
+        except KeyReused:
+            return self._failure(
+                payment, kind, "idempotency_key_reused",
+                "the idempotency key was used for a different request (another card or data)",
+            )  # fmt: skip
 
     def _success(
-        self, payment: PaymentData, kind: TransactionKind, record: Authorization, **fields: Any
+        self,
+        payment: PaymentData,
+        kind: TransactionKind,
+        record: Authorization,
+        transaction_id: str | None = None,
+        **fields: Any,
     ) -> GatewayResponse:
+        """A success about ``record``; ``transaction_id`` (a refund's own id) defaults to
+        its PSP reference. Carries the card's displayable details when it has them."""
+        transaction_id = transaction_id or record.psp_reference
         return GatewayResponse.success(
             payment,
             kind,
-            record.psp_reference,
+            transaction_id,
             psp_reference=record.psp_reference,
-            raw_response=_raw(record, kind, payment),
+            card_info=record.card,
+            raw_response=raw_reply(record, kind, payment, transaction_id),
             **fields,
         )
 
@@ -278,25 +319,3 @@ class DummyGatewayPlugin:
             raw_response={"error": {"code": psp_code, "message": message}},
             idempotency_key=retry_key,
         )
-
-
-def _card_info(token: str | None) -> CreditCardInfo | None:
-    # Only the last four digits ever leave the PSP, as with a real one.
-    if token is None or not token.isdigit() or len(token) < 12:
-        return None
-    return CreditCardInfo(last_4=token[-4:], exp_year=2030, exp_month=12, brand="dummy_visa")
-
-
-def _raw(record: Authorization, kind: TransactionKind, payment: PaymentData) -> dict[str, Any]:
-    """What the dummy PSP 'sent back': minor units, like a real PSP reply."""
-    units = ISO_MINOR_UNITS
-    return {
-        "id": record.psp_reference,
-        "object": kind.value,
-        "status": record.status,
-        "amount": units.to_minor(payment.amount, payment.currency),
-        "amount_authorized": units.to_minor(record.amount, record.currency),
-        "amount_captured": units.to_minor(record.captured, record.currency),
-        "amount_refunded": units.to_minor(record.refunded, record.currency),
-        "currency": payment.currency.lower(),
-    }

@@ -4,6 +4,12 @@ Tokens are card numbers (most pass the Luhn check, so scrubbers treat them as
 real card data). Any other token authorizes successfully, except an all-digit
 token that fails the Luhn check, which is an ``invalid_number``. Tests and the
 conformance kit read :data:`TOKENS` instead of copying numbers.
+
+:data:`CAPTURE_DECLINED` (Stripe's test card that attaches but cannot be
+charged) is Saleor's pre-authorization decline: the authorization succeeds and
+the issuer declines every capture of it (``declined``, PSP code
+``card_declined``), so ``process_payment`` with ``auto_capture`` fails at capture,
+leaving an authorization to void.
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ class DummyToken:
     """The raw code the dummy PSP reports, as a real PSP would."""
     three_d_secure: bool = False
     """Authorization needs a 3-D Secure step (``action_required``) first."""
+    redirect: bool = False
+    """Authorization sends the shopper to a hosted payment page (an iDEAL-like method)."""
+    declines_capture: bool = False
+    """The authorization succeeds; every capture of it is declined (``card_declined``)."""
 
 
 SUCCESS = "4111111111111111"
@@ -42,6 +52,9 @@ INCORRECT_ADDRESS = "4000000000000028"
 INVALID_EXPIRY_DATE = "4000000000000010"
 PROCESSING_ERROR = "4000000000000119"
 THREE_D_SECURE = "4000000000003220"
+CAPTURE_DECLINED = "4000000000000341"
+#: Not a card: a payment method paid on a hosted page, like iDEAL or a wallet.
+REDIRECT = "dummy_hosted_checkout"
 
 _D = ErrorCode  # keeps the table below one row per line
 
@@ -65,6 +78,9 @@ TOKENS: dict[str, DummyToken] = {
         DummyToken(PROCESSING_ERROR, "PSP processing error", _D.PROCESSING_ERROR,
                    "processing_error"),
         DummyToken(THREE_D_SECURE, "needs 3-D Secure, then authorizes", three_d_secure=True),
+        DummyToken(CAPTURE_DECLINED, "authorizes, then every capture is declined",
+                   declines_capture=True),
+        DummyToken(REDIRECT, "pays on a hosted page, then authorizes", redirect=True),
     )
 }  # fmt: skip
 
@@ -78,6 +94,9 @@ for _entry in TOKENS.values():
 
 #: ``PaymentData.data`` for ``confirm_payment`` when the shopper failed 3-D Secure.
 THREE_D_SECURE_FAILED = {"three_d_secure_result": "failed"}
+#: What the shopper's browser brings back from the hosted page: paid, or not.
+REDIRECT_PAID = {"redirect_result": "paid"}
+REDIRECT_FAILED = {"redirect_result": "failed"}
 
 
 def outcome(token: str | None) -> DummyToken:

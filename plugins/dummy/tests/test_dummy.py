@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -19,64 +17,18 @@ from gateway_plugins import (
     ErrorCode,
     GatewayConfig,
     GatewayResponse,
-    PaymentData,
     PluginManager,
     RetryAdvice,
     TransactionKind,
     UnsupportedCurrencyError,
 )
 from gateway_plugins.scrub import luhn_valid
+from plugins.dummy.tests.payments import assert_rejected, authorized, awaiting_3ds, captured, pay
 
 # -- Helpers -------------------------------------------------------------------
 
 Money = tuple[str, str]  # (amount, currency)
 USD_10: Money = ("10.00", "USD")
-
-
-def pay(amount: str = "10.00", currency: str = "USD", **fields: object) -> PaymentData:
-    """The PaymentData a host sends to the dummy gateway (a fresh idempotency key each)."""
-    return PaymentData(gateway=GATEWAY_ID, amount=amount, currency=currency, **fields)
-
-
-def authorized(
-    manager: PluginManager,
-    amount: str = "10.00",
-    currency: str = "USD",
-    token: str = tokens.SUCCESS,
-) -> str:
-    """Authorize a payment and return its psp_reference."""
-    response = manager.authorize(pay(amount, currency, token=token))
-    assert response.is_success, response
-    assert response.psp_reference is not None
-    return response.psp_reference
-
-
-def captured(manager: PluginManager, amount: str = "10.00", currency: str = "USD") -> str:
-    """Authorize and fully capture a payment; return its psp_reference."""
-    reference = authorized(manager, amount, currency)
-    assert manager.capture(pay(amount, currency, psp_reference=reference)).is_success
-    return reference
-
-
-def awaiting_3ds(manager: PluginManager, amount: str = "10.00", currency: str = "USD") -> str:
-    """Authorize with the 3-D Secure token; return the reference awaiting confirmation."""
-    response = manager.authorize(pay(amount, currency, token=tokens.THREE_D_SECURE))
-    assert response.action_required, response
-    assert response.psp_reference is not None
-    return response.psp_reference
-
-
-def assert_rejected(response: GatewayResponse, psp_code: str) -> None:
-    """The dummy refused the request as a ``processing_error`` with PSP code ``psp_code``."""
-    assert not response.is_success
-    assert response.error_code is ErrorCode.PROCESSING_ERROR
-    assert response.psp_error_code == psp_code
-
-
-def ledger_size(plugin: DummyGatewayPlugin) -> int:
-    # The ledger has no public listing; counting its records is the only way to
-    # prove that a call opened no authorization.
-    return len(plugin.ledger._authorizations)
 
 
 def luhn_invalid_variant(token: str) -> str:
@@ -101,7 +53,7 @@ def test_authorize_succeeds_exactly_for_tokens_without_error_code(
     response = manager.authorize(pay(token=row.token))
 
     assert response.is_success is (row.error_code is None)
-    assert response.action_required is row.three_d_secure
+    assert response.action_required is (row.three_d_secure or row.redirect)
 
 
 @pytest.mark.parametrize("row", DECLINING_ROWS, ids=row_id)
@@ -459,76 +411,6 @@ def test_rejected_confirm_leaves_three_d_secure_pending(manager: PluginManager) 
     assert response.kind is TransactionKind.CAPTURE
 
 
-# -- Idempotency ------------------------------------------------------------------------
-
-
-def test_repeated_authorization_replays_the_first_reply(
-    manager: PluginManager, plugin: DummyGatewayPlugin
-) -> None:
-    payment = pay(token=tokens.SUCCESS)
-
-    first = manager.authorize(payment)
-    second = manager.authorize(payment)
-
-    assert second == first
-    assert plugin.ledger.get(first.psp_reference).amount == payment.amount
-    assert ledger_size(plugin) == 1
-
-
-def test_repeated_capture_captures_once(manager: PluginManager, plugin: DummyGatewayPlugin) -> None:
-    reference = authorized(manager, "10.00")
-    capture = pay("4.00", psp_reference=reference)
-
-    assert manager.capture(capture) == manager.capture(capture)
-
-    assert plugin.ledger.get(reference).captured == Decimal("4.00")
-
-
-def test_capture_of_the_rest_succeeds_after_a_repeated_capture(
-    manager: PluginManager, plugin: DummyGatewayPlugin
-) -> None:
-    reference = authorized(manager, "10.00")
-    capture = pay("4.00", psp_reference=reference)
-    manager.capture(capture)
-    manager.capture(capture)
-
-    response = manager.capture(pay("6.00", psp_reference=reference))
-
-    assert response.is_success
-    assert plugin.ledger.get(reference).captured == Decimal("10.00")
-
-
-def test_idempotency_key_reused_for_another_amount_is_rejected(manager: PluginManager) -> None:
-    payment = pay("10.00", token=tokens.SUCCESS)
-    assert manager.authorize(payment).is_success
-
-    response = manager.authorize(
-        pay("20.00", token=tokens.SUCCESS, idempotency_key=payment.idempotency_key)
-    )
-
-    assert_rejected(response, "idempotency_key_reused")
-
-
-def test_concurrent_captures_with_one_key_capture_once(
-    manager: PluginManager, plugin: DummyGatewayPlugin
-) -> None:
-    threads = 20
-    reference = authorized(manager, "100.00")
-    capture = pay("1.00", psp_reference=reference)
-    start = threading.Barrier(threads)
-
-    def capture_at_once(_: int) -> GatewayResponse:
-        start.wait()
-        return manager.capture(capture)
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        responses = list(pool.map(capture_at_once, range(threads)))
-
-    assert all(response == responses[0] for response in responses)
-    assert responses[0].is_success
-    assert plugin.ledger.get(reference).captured == Decimal("1.00")
-
-
 # -- Client tokens -------------------------------------------------------------------------
 
 
@@ -601,7 +483,7 @@ def test_unsupported_currency_raises_and_leaves_ledger_untouched(
     with pytest.raises(UnsupportedCurrencyError):
         getattr(manager, operation)(pay("10.00", "CHF", token=tokens.SUCCESS))
 
-    assert ledger_size(plugin) == 0
+    assert len(plugin.ledger) == 0
 
 
 def test_discovery_finds_the_installed_dummy_entry_point() -> None:
@@ -613,3 +495,30 @@ def test_discovery_finds_the_installed_dummy_entry_point() -> None:
     assert records["dummy"].problem is None
     assert manager.gateway_info(GATEWAY_ID).id == GATEWAY_ID
     assert manager.process_payment(pay(token=tokens.SUCCESS)).is_success
+
+
+# -- Hosted checkout (a redirect) --------------------------------------------------
+
+
+def test_a_hosted_checkout_sends_the_shopper_away_and_the_psp_says_when_they_paid(
+    manager: PluginManager,
+) -> None:
+    payment = pay(token=tokens.REDIRECT)
+    response = manager.authorize(payment)
+
+    action = response.action_required_data
+    assert action is not None and action.kind is ActionKind.REDIRECT
+    assert action.url == f"https://dummy.invalid/checkout/{action.psp_reference}"
+    confirm = payment.model_copy(update={"psp_reference": action.psp_reference})
+    # Back at the shop before paying: nothing is known yet, and nothing is charged.
+    early = manager.confirm_payment(confirm.model_copy(update={"idempotency_key": "early"}))
+    assert early.is_success and early.kind is TransactionKind.PENDING
+    paid = manager.confirm_payment(confirm.model_copy(update={"data": tokens.REDIRECT_PAID}))
+    assert paid.is_success and paid.kind in (TransactionKind.AUTH, TransactionKind.CAPTURE)
+
+    failed = manager.authorize(pay(token=tokens.REDIRECT))
+    assert failed.action_required_data is not None
+    declined = manager.confirm_payment(
+        pay(psp_reference=failed.action_required_data.psp_reference, data=tokens.REDIRECT_FAILED)
+    )
+    assert not declined.is_success and declined.error_code is ErrorCode.DECLINED

@@ -15,6 +15,9 @@
   (``DECLINED``, ``CARD_EXPIRED`` …), ``additionalData.RequestedTestAcquirerResponseCode``,
   3-D Secure cards answered ``RedirectShopper`` (or ``ChallengeShopper`` when the
   payment asks for native 3DS), finished by ``complete_3ds`` and ``/payments/details``;
+* reads amounts by Adyen's own table of currencies and decimals (``currencies``,
+  kept apart from the plugin's): a currency Adyen does not take is 422 ``138``,
+  and ``payment(ref).amount`` is what the shopper was charged in major units;
 * keeps cards per shopper (``storedPaymentMethodId`` + ``shopperReference``): stored
   by ``POST /storedPaymentMethods``, by ``storePaymentMethod: true`` on a payment,
   or by ``store_card()``; an unknown id is 422 ``803``;

@@ -45,8 +45,8 @@ def inputs_for(fake: FakeAdyen, plugin: object = None) -> ConformanceInputs:
         plugin=plugin,
         config=GatewayConfig(
             gateway_name="Adyen",
-            # CVE is left out: Adyen takes whole escudos only and the kit pays 12.34
-            # (test_adyen.py covers CVE, CLP and ISK exponents).
+            # CVE and IDR are left out: Adyen takes whole escudos and rupiah only and
+            # the kit pays 12.34 (test_adyen.py and test_currencies.py cover them).
             supported_currencies="EUR, USD, JPY, KWD, CLP, ISK",
             connection_params={
                 "api_key": fake.api_key,

@@ -5,7 +5,12 @@
   as JSON, so key order and spacing do not matter) gets the kept reply again,
   and nothing runs twice.
 - The same key with another endpoint or body, or while the first request is
-  still running: HTTP 422, ``errorCode`` ``704`` (the fake's choice of code).
+  still running: HTTP 422, ``errorCode`` ``704`` "request already processed or
+  in progress", and nothing runs. Adyen's docs do not say what a key reused on
+  another request gets; 704 is what integrations report for a repeated key
+  (odoo/odoo#287020, Adyen/adyen-magento2#2211), and Adyen/adyen-magento2#537
+  saw the first reply replayed instead. Either way the second request is never
+  carried out, which is what the fake enforces.
 - Not kept: replies to requests refused before an endpoint ran (unreadable or
   off-spec bodies, bad credentials) and 5xx replies; the key stays usable.
 

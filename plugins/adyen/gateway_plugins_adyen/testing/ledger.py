@@ -7,11 +7,13 @@ The ledger is append-only, for tests to assert on: "authorised once",
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from gateway_plugins import testing
 
 from .cards import Card
+from .currencies import major_units
 
 EntryKind = Literal[
     "authorisation",  # money reserved (manual capture) …
@@ -52,6 +54,11 @@ class Payment:
     @property
     def authorised(self) -> bool:
         return self.result_code == "Authorised"
+
+    @property
+    def amount(self) -> Decimal:
+        """What the shopper is charged, in major units by Adyen's own decimals (1000 IDR)."""
+        return major_units(self.value, self.currency)
 
 
 @dataclass

@@ -22,9 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from iso4217 import Currency
-
 from .cards import HOLDER_NAME_TRIGGERS, REFUSAL_REASONS, Card, card_from
+from .currencies import ADYEN_DECIMALS
 from .ledger import EntryKind, Ledger, LedgerEntry, Modification, ModificationKind, Payment
 from .webhooks import Outbox, Webhook
 from .wire import Reply, ServiceError, invalid_merchant_account, new_reference, now, unknown_payment
@@ -489,11 +488,7 @@ def _outcome(card: Card, additional: dict[str, Any]) -> str:
 
 
 def _check_amount(payment: Payment) -> None:
-    try:
-        known = Currency(payment.currency).exponent is not None
-    except ValueError:
-        known = False
-    if not known:
+    if payment.currency not in ADYEN_DECIMALS:
         raise ServiceError(422, "138", "Unsupported currency specified")
     if payment.value < 0:
         raise ServiceError(422, "137", "Invalid amount specified")
@@ -502,6 +497,13 @@ def _check_amount(payment: Payment) -> None:
 def _check_billing_address(address: object) -> None:
     if not isinstance(address, dict):
         return
+    for name in ("street", "houseNumberOrName", "city"):
+        value = address.get(name)
+        if isinstance(value, str) and not value.strip():
+            # Adyen: 422 "117" for a required address field sent empty.
+            raise ServiceError(
+                422, "117", f"Required field 'billingAddress.{name}' is not provided"
+            )
     country = address.get("country", "")
     if not (
         isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()

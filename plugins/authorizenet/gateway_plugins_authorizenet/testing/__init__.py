@@ -6,7 +6,8 @@
 
 * answers HTTP 200 with a UTF-8 byte order mark before the JSON;
 * parses bodies keeping key order and refuses, with ``E00003``, an element
-  out of XSD order, unknown, repeated or missing (``schema``);
+  out of XSD order, unknown, repeated or missing, or a string longer (or
+  shorter) than the XSD allows (``schema``);
 * checks ``merchantAuthentication`` (``E00007``);
 * keeps transactions with real states and refuses what the gateway refuses
   (``account``): captures of voided or captured authorizations, over-captures,
@@ -38,7 +39,7 @@ from .cards import (
     Card,
 )
 from .ledger import Ledger, LedgerEntry, Movement
-from .schema import SEQUENCES, Pairs, SchemaError
+from .schema import LENGTHS, SEQUENCES, Pairs, SchemaError
 from .server import API_PATH, FakeAuthorizeNet, RecordedRequest, decimal_of
 from .wire import BOM
 
@@ -49,6 +50,7 @@ __all__ = [
     "CVV_BY_CODE",
     "DECLINE_ZIP",
     "FUTURE",
+    "LENGTHS",
     "NONCES",
     "REASONS",
     "SANDBOX_CARDS",

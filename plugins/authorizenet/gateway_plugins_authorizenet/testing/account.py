@@ -16,10 +16,13 @@ Behaviour, as in the sandbox unless marked *(fake)*:
   and ``N``, CVV ``N``.
 * **Duplicate window**: a new payment or refund equal to one of the last
   ``duplicateWindow`` seconds (same card, expiry, type, amount, invoice
-  number, customer id, billing name and address, reference, window) is
-  reason 11 (responseCode 3). When the request carried ``duplicateWindow``,
-  the reply names the original: its transId, authCode, AVS and CVV results.
-  Without it the account default (120 s) applies and the reply names nothing.
+  number, customer id, PO number, billing name and address, reference,
+  window) is reason 11 (responseCode 3), declined and approved originals
+  alike. When the request carried ``duplicateWindow``, the reply names the
+  original: its transId, authCode, AVS and CVV results. Without it the
+  account default (120 s) applies and the reply names nothing. A refund is
+  checked before the state of the refunded transaction *(fake: the order of
+  the checks is not documented)*.
 * **States**: a capture of a voided authorization is 310, of a captured one
   311, above the authorized amount 47; a void of a voided one 310; a refund of
   an unsettled transaction 54, above what is left 55; an unknown transId 16
@@ -29,6 +32,9 @@ Behaviour, as in the sandbox unless marked *(fake)*:
   once, as if the daily batch ran right away, so refunds work immediately;
   without it captures wait for :meth:`Account.settle`, as in the sandbox, and
   can be voided until then.
+* **Transaction Details API**: ``getTransactionDetailsRequest`` answers
+  ``E00011`` unless the merchant enabled it (``transaction_details_api``, on by
+  default).
 * **Held for review**: responseCode 4, reason 252 (not yet authorized) or 253
   (authorized), by the amount trigger; :meth:`Account.review` decides.
 """
@@ -62,7 +68,14 @@ from .cards import (
     luhn_valid,
 )
 from .ledger import EntryKind, Ledger, LedgerEntry
-from .wire import Number, invalid_token, messages, record_not_found, schema_error
+from .wire import (
+    Number,
+    access_denied,
+    invalid_token,
+    messages,
+    record_not_found,
+    schema_error,
+)
 
 AUTH_ONLY = "authOnlyTransaction"
 AUTH_CAPTURE = "authCaptureTransaction"
@@ -168,6 +181,7 @@ class Account:
     auto_settle: bool = True
     avs_filter: frozenset[str] = frozenset({"A", "N"})
     card_code_filter: frozenset[str] = frozenset({"N"})
+    transaction_details_api: bool = True
     clock: Callable[[], float] = time.monotonic
     ledger: Ledger = field(default_factory=Ledger)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -202,6 +216,8 @@ class Account:
 
     def transaction_details(self, trans_id: str) -> dict[str, Any]:
         """``getTransactionDetailsRequest``: the ``transaction`` element."""
+        if not self.transaction_details_api:
+            raise access_denied()
         transaction = self.transactions.get(trans_id)
         if transaction is None:
             raise record_not_found()
@@ -434,6 +450,12 @@ class Account:
         given = request.get("payment", "creditCard")
         if not isinstance(given, dict) or not given.get("cardNumber"):
             raise Refusal(33)
+        # The duplicate check compares the request, not the state it finds: a repeat of
+        # a full refund is reason 11 naming the refund, not 55 (fake: order unconfirmed).
+        key = _refund_key(request, original)
+        duplicate = self._duplicate(request, key)
+        if duplicate is not None:
+            return duplicate
         if not original.card.number.endswith(str(given["cardNumber"])[-4:]):
             raise Refusal(54)  # not the card that paid
         if original.status == CAPTURED:
@@ -442,10 +464,6 @@ class Account:
             raise Refusal(54)
         if original.refunded + amount > original.captured:
             raise Refusal(55)
-        key = _refund_key(request, original)
-        duplicate = self._duplicate(request, key)
-        if duplicate is not None:
-            return duplicate
         refund = Transaction(
             trans_id=self._new_id(),
             transaction_type=REFUND,
@@ -649,6 +667,8 @@ def _refund_key(request: Request, original: Transaction) -> tuple[Any, ...]:
         original.card.number,
         Decimal(str(request.get("amount"))),
         request.get("order", "invoiceNumber"),
+        request.get("customer", "id"),
+        request.get("poNumber"),
         request.duplicate_window,
     )
 

@@ -42,10 +42,9 @@ def inputs_for(fake: FakeAuthorizeNet, plugin: object = None) -> ConformanceInpu
                 "signature_key": SecretStr(fake.signature_key),
                 "base_url": fake.url,
                 "read_timeout": 2.0,
-                # The kit pays 10.00 with the same test card many times a second, which
-                # the default 120 s duplicate window would refuse (reason 11) as a
-                # shopper's double click; a shop never does that, a test run does.
-                "duplicate_window": 0,
+                # Authorize.Net's default duplicate window (120 s), as a shop runs it: the
+                # kit pays 10.00 with one test card many times a second, each payment its
+                # own PaymentData and so its own poNumber, never taken for a duplicate.
             },
         ),
         currencies=(currency,),
@@ -63,8 +62,10 @@ def inputs_for(fake: FakeAuthorizeNet, plugin: object = None) -> ConformanceInpu
             ErrorCode.INVALID_EXPIRY_DATE: DeclineInput(
                 SANDBOX_CARDS["visa"], "7", {"expiration_date": "2039-13"}
             ),
+            # An American Express card takes a 4-digit card code; 3 digits are reason 78.
+            # (A code that is not 3 or 4 digits breaks the XSD: the plugin refuses it.)
             ErrorCode.INVALID_CVV: DeclineInput(
-                SANDBOX_CARDS["visa"], "78", {**card, "card_code": "12"}
+                SANDBOX_CARDS["amex"], "78", {**card, "card_code": "123"}
             ),
             # An Accept.js nonce Authorize.Net does not know (used, expired, forged).
             ErrorCode.PROCESSING_ERROR: DeclineInput("fake-nonce-unknown", "E00114"),

@@ -66,8 +66,32 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
                 "opaqueData", "emv", "dataSource"),
 }  # fmt: skip
 
-#: Simple types with a pattern the fake checks (``numericString``).
-NUMERIC = frozenset({"transId"})
+#: Simple types with a pattern the fake checks (``numericString``; ``cardCode`` is one).
+NUMERIC = frozenset({"transId", "cardCode"})
+
+#: Length limits of string elements, by ``(parent, element)``: ``(minLength, maxLength)``
+#: from AnetApiSchema.xsd. ``poNumber`` is open in the XSD; its 25 are the API
+#: reference's *(fake: refused like the others)*.
+LENGTHS: Mapping[tuple[str, str], tuple[int, int]] = {
+    **{(root, "refId"): (0, 20) for root in METHODS},
+    **{(root, "clientId"): (0, 30) for root in METHODS},
+    ("merchantAuthentication", "name"): (0, 25),
+    ("merchantAuthentication", "transactionKey"): (0, 16),
+    ("transactionRequest", "poNumber"): (0, 25),
+    ("order", "invoiceNumber"): (0, 20),
+    ("order", "description"): (0, 255),
+    ("customer", "id"): (0, 20),
+    ("customer", "email"): (0, 255),
+    ("creditCard", "cardNumber"): (4, 16),
+    ("creditCard", "expirationDate"): (4, 7),
+    ("creditCard", "cardCode"): (3, 4),
+    **{(address, field): (0, limit) for address in ("billTo", "shipTo")
+       for field, limit in (("firstName", 50), ("lastName", 50), ("company", 50),
+                            ("address", 60), ("city", 40), ("state", 40), ("zip", 20),
+                            ("country", 60))},
+    ("billTo", "phoneNumber"): (0, 25),
+    ("billTo", "faxNumber"): (0, 25),
+}  # fmt: skip
 
 
 class SchemaError(ValueError):
@@ -127,11 +151,27 @@ def validate(name: str, element: Pairs) -> None:
     for child, value in element:
         for item in _elements(value):
             validate(child, item)
+        if (name, child) in LENGTHS and isinstance(value, str):
+            _check_length(child, value, *LENGTHS[name, child])
         if child in NUMERIC and not (isinstance(value, str) and value.isdigit()):
             raise SchemaError(
                 f"The {_name(child)} element is invalid - The value '{value}' is invalid "
                 f"according to its datatype 'numericString' - The Pattern constraint failed."
             )
+
+
+def _check_length(child: str, value: str, low: int, high: int) -> None:
+    # The API's message repeats the value, as Authorize.Net's does.
+    if len(value) > high:
+        rule = "The actual length is greater than the MaxLength value."
+    elif len(value) < low:
+        rule = "The actual length is less than the MinLength value."
+    else:
+        return
+    raise SchemaError(
+        f"The '{NAMESPACE}:{child}' element is invalid - The value '{value}' is invalid "
+        f"according to its datatype 'String' - {rule}"
+    )
 
 
 def _elements(value: Any) -> Iterator[Pairs]:

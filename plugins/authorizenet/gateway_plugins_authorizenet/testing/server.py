@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 import time
 from decimal import Decimal
 from typing import Any
 
 from gateway_plugins import testing
-from gateway_plugins.testing import Answer, FakePSPServer, Incoming
+from gateway_plugins.testing import Answer, FakePSPServer, Fault, Incoming, Injection
 
 from .account import Account, Request, Transaction
 from .ledger import Ledger
@@ -28,6 +29,8 @@ from .wire import (
 
 #: The one endpoint of the API, below the host.
 API_PATH = "/xml/v1/request.api"
+
+_DROPS = frozenset({Fault.DROP_BEFORE_PROCESSING, Fault.DROP_AFTER_PROCESSING})
 
 
 class RecordedRequest(testing.RecordedRequest):
@@ -62,7 +65,8 @@ class FakeAuthorizeNet(FakePSPServer[RecordedRequest]):
 
     ``api_login_id`` / ``transaction_key`` are the credentials it accepts;
     ``signature_key`` signs its webhooks. For the account's behaviour
-    (``currency``, ``auto_settle``, filters, duplicate window) see ``account``.
+    (``currency``, ``auto_settle``, filters, ``transaction_details_api``,
+    duplicate window) see ``account``.
     Its faults (``inject``) are those of the front end: 5xx and 429 in plain
     text, an HTML 502 page, a 200 with half a body.
     """
@@ -77,6 +81,7 @@ class FakeAuthorizeNet(FakePSPServer[RecordedRequest]):
         auto_settle: bool = True,
         avs_filter: frozenset[str] = frozenset({"A", "N"}),
         card_code_filter: frozenset[str] = frozenset({"N"}),
+        transaction_details_api: bool = True,
         api_login_id: str = "fake-api-login",
         transaction_key: str = "fakeTransKey7Q2x",
         signature_key: str = "56E3C6C9A1B2D4F0" * 8,
@@ -87,11 +92,14 @@ class FakeAuthorizeNet(FakePSPServer[RecordedRequest]):
         self.transaction_key = transaction_key
         self.signature_key = signature_key
         self._clock_offset = 0.0
+        self._calls_lock = threading.Lock()
+        self._call_injections: list[Injection] = []
         self.account = Account(
             currency=currency,
             auto_settle=auto_settle,
             avs_filter=avs_filter,
             card_code_filter=card_code_filter,
+            transaction_details_api=transaction_details_api,
             clock=self._now,
         )
 
@@ -163,6 +171,23 @@ class FakeAuthorizeNet(FakePSPServer[RecordedRequest]):
         """Let ``seconds`` pass for the duplicate window."""
         self._clock_offset += seconds
 
+    def inject_for(
+        self, call: str, fault: Fault, *, times: int = 1, after_processing: bool = False
+    ) -> Injection:
+        """Arm ``fault`` for the next ``times`` requests that are ``call`` only.
+
+        Every call goes to the one endpoint, so :meth:`inject` cannot tell a
+        void from the lookup before it; this can. ``call`` is an API method
+        (``getTransactionDetailsRequest``) or a ``transactionType``
+        (``voidTransaction``). Faults as for :meth:`inject`, but ``SLOW``.
+        """
+        if fault is Fault.SLOW or (after_processing and fault in _DROPS):
+            raise ValueError(f"inject_for does not take {fault.name} with these options")
+        injection = Injection(fault, times, path=call, after_processing=after_processing)
+        with self._calls_lock:
+            self._call_injections.append(injection)
+        return injection
+
     # -- request processing (handler threads) -----------------------------------------------
 
     def _now(self) -> float:
@@ -171,7 +196,42 @@ class FakeAuthorizeNet(FakePSPServer[RecordedRequest]):
     def handle(self, request: Incoming) -> Answer:
         if request.delay:
             time.sleep(request.delay)
-        return self._process(request.method, request.path, request.body)
+        injection = self._armed_for(request.body)
+        if injection is None:
+            return self._process(request.method, request.path, request.body)
+        request.record.fault = fault = injection.fault
+        if fault is Fault.DROP_BEFORE_PROCESSING:
+            return Answer(None)
+        if fault is not Fault.DROP_AFTER_PROCESSING and not injection.after_processing:
+            return self.fault_answer(injection, None)
+        answer = self._process(request.method, request.path, request.body)
+        if fault is Fault.DROP_AFTER_PROCESSING:
+            return Answer(None)
+        return self.fault_answer(injection, answer)
+
+    def clear_faults(self) -> None:
+        """Disarm every injection, :meth:`inject_for`'s too."""
+        super().clear_faults()
+        with self._calls_lock:
+            self._call_injections.clear()
+
+    def _armed_for(self, body: bytes) -> Injection | None:
+        """The :meth:`inject_for` injection this request fires, if any."""
+        with self._calls_lock:
+            if not self._call_injections:
+                return None
+            try:
+                ((root, element),) = parse(body).to_dict().items()
+                kind = (element.get("transactionRequest") or {}).get("transactionType")
+            except (SchemaError, ValueError, AttributeError):
+                return None  # not a call the API would read: no call-specific fault
+            calls = {root, kind}
+            injection = next(
+                (i for i in self._call_injections if i.remaining > 0 and i.path in calls), None
+            )
+            if injection is not None:
+                injection.fired += 1
+            return injection
 
     def _process(self, method: str, path: str, body: bytes) -> Answer:
         """What the API does with a request: route, parse, validate, authenticate, execute."""

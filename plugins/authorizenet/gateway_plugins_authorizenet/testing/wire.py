@@ -46,6 +46,12 @@ def invalid_token() -> ApiError:
     return ApiError("E00114", "Invalid OTS Token.")
 
 
+def access_denied() -> ApiError:
+    return ApiError(
+        "E00011", "Access denied. You do not have permissions to call the Transaction Details API."
+    )
+
+
 def record_not_found() -> ApiError:
     return ApiError("E00040", "The record cannot be found.")
 

@@ -19,7 +19,7 @@ from gateway_plugins import (
     RetryAdvice,
     TransactionKind,
 )
-from gateway_plugins.http import Connection, MalformedReply, TransportError
+from gateway_plugins.http import INVALID_REQUEST, Connection, MalformedReply, TransportError
 
 from .commands import retrieve
 from .replies import error_response, failure
@@ -40,7 +40,7 @@ def void(connection: Connection[Any], payment: PaymentData) -> GatewayResponse:
     try:
         wanted = STRIPE_UNITS.to_minor(payment.amount, payment.currency)
     except ValueError as exc:  # an amount Stripe cannot express: no authorization holds it
-        return _refused(payment, str(exc))
+        return _refused(payment, str(exc), INVALID_REQUEST)
     try:
         reply = connection.client.send(retrieve(payment))
         body = reply.json()
@@ -65,7 +65,8 @@ def void(connection: Connection[Any], payment: PaymentData) -> GatewayResponse:
     return connection.execute("void", payment)
 
 
-def _refused(payment: PaymentData, message: str) -> GatewayResponse:
-    error = NormalizedError(ErrorCode.PROCESSING_ERROR, RetryAdvice.DO_NOT_RETRY,
-                            VOID_AMOUNT_MISMATCH, message)  # fmt: skip
+def _refused(
+    payment: PaymentData, message: str, code: str = VOID_AMOUNT_MISMATCH
+) -> GatewayResponse:
+    error = NormalizedError(ErrorCode.PROCESSING_ERROR, RetryAdvice.DO_NOT_RETRY, code, message)
     return failure(payment, _VOID, error, psp_reference=payment.psp_reference)

@@ -19,6 +19,7 @@ from gateway_plugins import (
     RetryAdvice,
     TransactionKind,
 )
+from gateway_plugins.http import INVALID_REQUEST
 from plugins.stripe.tests.stripe_spec import validate_form_request
 from plugins.stripe.tests.test_stripe import config_for, pay
 
@@ -209,6 +210,15 @@ def test_a_void_of_an_unknown_payment_intent_is_stripes_error(
 
     assert not response.is_success and response.psp_error_code == "resource_missing"
     assert [r.method for r in fake_stripe.requests] == ["GET"]
+
+
+def test_a_void_of_an_amount_stripe_cannot_take_is_refused_before_any_call(
+    plugin: StripeGatewayPlugin, fake_stripe: FakeStripe
+) -> None:
+    response = plugin.void(pay("1.234", "KWD", psp_reference="pi_anything"), None)
+
+    assert not response.is_success and response.psp_error_code == INVALID_REQUEST
+    assert fake_stripe.requests == []
 
 
 def test_a_void_without_a_reference_names_the_field(plugin: StripeGatewayPlugin) -> None:

@@ -10,6 +10,7 @@ key, or Stripe refuses it as a reused key.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -30,6 +31,7 @@ from gateway_plugins import (
     TransactionKind,
 )
 from gateway_plugins.http import OUTCOME_UNKNOWN
+from gateway_plugins.idempotency import operation_key
 from plugins.stripe.tests.stripe_spec import validate_form_request
 
 INTENTS = "/v1/payment_intents"
@@ -93,8 +95,8 @@ def arm_429(fake: FakeStripe) -> None:
 
 
 def arm_key_in_use(fake: FakeStripe) -> None:
-    # The first request holds its key 1.5 s; the host's second one meanwhile gets 409s.
-    fake.inject(Fault.SLOW, seconds=1.5, times=1, path=INTENTS)
+    # The first request holds its key 2.5 s; the host's second one meanwhile gets 409s.
+    fake.inject(Fault.SLOW, seconds=2.5, times=1, path=INTENTS)
 
 
 @pytest.mark.parametrize(
@@ -114,6 +116,11 @@ def test_retry_later_names_the_key_and_a_rebuilt_retry_charges_once(
         holder.join(0.3)  # the first is now in flight: the second call meets its key
         failed = plugin.process_payment(payment, None)
         holder.join()
+        sent = operation_key(payment, "sale")
+        deadline = time.monotonic() + 10
+        while fake_stripe.in_flight(sent):  # Stripe is still at work on the first
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
     else:
         holder.join()
         failed = first[0]
